@@ -1,0 +1,188 @@
+"""ListOptions / DeleteOptions / write options parsed from query parameters (and a DeleteOptions body).
+
+The web layer hands over the raw query mapping; everything about the options' meaning and their
+validation (the 422 `ListOptions.meta.k8s.io "" is invalid: ...` answers) lives here, HTTP-free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from fakeapi.errors import StatusError, bad_request
+from fakeapi.registry.fielderrors import FieldError, forbidden, invalid_value, not_supported
+
+TRUE_VALUES_EXCLUDED = ("0", "false", "False")
+
+
+def _flag(q: Mapping[str, str], name: str) -> bool:
+    """apimachinery's bool query conversion: present with any value but 0/false means true."""
+    if name not in q:
+        return False
+    return q[name] not in TRUE_VALUES_EXCLUDED
+
+
+def _int(q: Mapping[str, str], name: str) -> int | None:
+    raw = q.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise bad_request(f'strconv.ParseInt: parsing "{raw}": invalid syntax') from None
+
+
+def _list_options_invalid(errs: list[FieldError]) -> StatusError:
+    agg = str(errs[0]) if len(errs) == 1 else "[" + ", ".join(str(e) for e in errs) + "]"
+    return StatusError(422, "Invalid", f'ListOptions.meta.k8s.io "" is invalid: {agg}',
+                       {"group": "meta.k8s.io", "kind": "ListOptions", "causes": [e.cause() for e in errs]})
+
+
+@dataclass
+class ListOptions:
+    label_selector: str = ""
+    field_selector: str = ""
+    limit: int = 0
+    continue_token: str = ""
+    resource_version: str = ""
+    resource_version_match: str = ""
+    watch: bool = False
+    allow_watch_bookmarks: bool = False
+    send_initial_events: bool | None = None
+    timeout_seconds: int | None = None
+
+    @classmethod
+    def parse(cls, q: Mapping[str, str]) -> ListOptions:
+        sie = q.get("sendInitialEvents")
+        opts = cls(
+            label_selector=q.get("labelSelector", ""),
+            field_selector=q.get("fieldSelector", ""),
+            limit=max(0, _int(q, "limit") or 0),
+            continue_token=q.get("continue", ""),
+            resource_version=q.get("resourceVersion", ""),
+            resource_version_match=q.get("resourceVersionMatch", ""),
+            watch=_flag(q, "watch"),
+            allow_watch_bookmarks=_flag(q, "allowWatchBookmarks"),
+            send_initial_events=None if sie is None else sie not in TRUE_VALUES_EXCLUDED,
+            timeout_seconds=_int(q, "timeoutSeconds"),
+        )
+        opts.validate()
+        return opts
+
+    def parsed_rv(self) -> int | None:
+        if self.resource_version in ("", "0"):
+            return None
+        try:
+            rv = int(self.resource_version)
+        except ValueError:
+            rv = -1
+        if rv < 0:
+            raise _list_options_invalid([invalid_value("resourceVersion", self.resource_version,
+                                                       "must be a valid resource version")])
+        return rv
+
+    def validate(self) -> None:
+        errs: list[FieldError] = []
+        match = self.resource_version_match
+        if self.watch:
+            if self.send_initial_events is not None:
+                if match != "NotOlderThan":
+                    errs.append(forbidden("resourceVersionMatch",
+                                          "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"))
+            elif match:
+                errs.append(forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"))
+        else:
+            if self.send_initial_events is not None:
+                errs.append(forbidden("sendInitialEvents", "sendInitialEvents is forbidden for list"))
+            if match:
+                if match not in ("Exact", "NotOlderThan"):
+                    errs.append(not_supported("resourceVersionMatch", match, ("Exact", "NotOlderThan", "")))
+                elif not self.resource_version:
+                    errs.append(forbidden("resourceVersionMatch",
+                                          "resourceVersionMatch is forbidden unless resourceVersion is provided"))
+                elif self.continue_token:
+                    errs.append(forbidden("resourceVersionMatch",
+                                          "resourceVersionMatch is forbidden when continue is provided"))
+                elif match == "Exact" and self.resource_version == "0":
+                    errs.append(forbidden("resourceVersionMatch",
+                                          'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'))
+        if errs:
+            raise _list_options_invalid(errs)
+        self.parsed_rv()
+
+
+PROPAGATION_POLICIES = ("Orphan", "Background", "Foreground")
+
+
+@dataclass
+class DeleteOptions:
+    grace_period_seconds: int | None = None
+    propagation_policy: str | None = None
+    orphan_dependents: bool | None = None
+    precondition_uid: str | None = None
+    precondition_rv: str | None = None
+    dry_run: bool = False
+
+    @classmethod
+    def parse(cls, q: Mapping[str, str], body: Any) -> DeleteOptions:
+        if body is not None and not isinstance(body, dict):
+            raise bad_request("DeleteOptions must be a JSON object")
+        b: dict[str, Any] = body or {}
+        pre = b.get("preconditions") or {}
+        opts = cls(
+            grace_period_seconds=b.get("gracePeriodSeconds", _int(q, "gracePeriodSeconds")),
+            propagation_policy=b.get("propagationPolicy", q.get("propagationPolicy")),
+            orphan_dependents=b.get("orphanDependents", (q.get("orphanDependents") == "true") if "orphanDependents" in q else None),
+            precondition_uid=pre.get("uid"),
+            precondition_rv=pre.get("resourceVersion"),
+            dry_run=parse_dry_run(q, b.get("dryRun")),
+        )
+        errs: list[FieldError] = []
+        if opts.propagation_policy is not None and opts.propagation_policy not in PROPAGATION_POLICIES:
+            errs.append(not_supported("propagationPolicy", opts.propagation_policy, PROPAGATION_POLICIES))
+        if opts.orphan_dependents is not None and opts.propagation_policy is not None:
+            errs.append(invalid_value("propagationPolicy", opts.propagation_policy,
+                                      "orphanDependents and deletionPropagation cannot be both set"))
+        if opts.grace_period_seconds is not None and not isinstance(opts.grace_period_seconds, int):
+            errs.append(invalid_value("gracePeriodSeconds", opts.grace_period_seconds, "must be an integer"))
+        if errs:
+            agg = str(errs[0]) if len(errs) == 1 else "[" + ", ".join(str(e) for e in errs) + "]"
+            raise StatusError(422, "Invalid", f'DeleteOptions.meta.k8s.io "" is invalid: {agg}',
+                              {"group": "meta.k8s.io", "kind": "DeleteOptions", "causes": [e.cause() for e in errs]})
+        if opts.orphan_dependents is not None:
+            opts.propagation_policy = "Orphan" if opts.orphan_dependents else "Background"
+        return opts
+
+
+def parse_dry_run(q: Mapping[str, str] | None, body_value: Any = None) -> bool:
+    values: list[str] = []
+    if isinstance(body_value, list):
+        values.extend(str(v) for v in body_value)
+    if q is not None and "dryRun" in q:
+        values.extend(v for v in q["dryRun"].split(",") if v)
+    for v in values:
+        if v != "All":
+            raise StatusError(422, "Invalid", f'dryRun: Unsupported value: "{v}": supported values: "All"',
+                              {"causes": [{"reason": "FieldValueNotSupported", "field": "dryRun",
+                                           "message": f'Unsupported value: "{v}": supported values: "All"'}]})
+    return bool(values)
+
+
+@dataclass
+class WriteOptions:
+    dry_run: bool = False
+    field_manager: str = ""
+    field_validation: str = "Warn"
+    force: bool = False
+
+    @classmethod
+    def parse(cls, q: Mapping[str, str], user_agent: str = "") -> WriteOptions:
+        fv = q.get("fieldValidation", "Warn") or "Warn"
+        if fv not in ("Ignore", "Warn", "Strict"):
+            raise bad_request(f'fieldValidation must be one of "Ignore", "Warn", or "Strict", got "{fv}"')
+        manager = q.get("fieldManager", "")
+        if len(manager) > 128:
+            raise StatusError(422, "Invalid", "fieldManager: Too long: may not be more than 128 bytes")
+        return cls(dry_run=parse_dry_run(q), field_manager=manager or user_agent.split("/", 1)[0],
+                   field_validation=fv, force=_flag(q, "force"))

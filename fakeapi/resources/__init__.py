@@ -1,0 +1,23 @@
+"""The served kinds: each group-version package exports RESOURCES (one module per kind)."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from fakeapi.registry.resource import ResourceInfo
+
+PACKAGES = ("core_v1", "apps_v1", "batch_v1", "networking_v1", "discovery_v1", "storage_v1",
+            "autoscaling_v2", "coordination_v1")
+
+
+def all_resources() -> list[ResourceInfo]:
+    out: list[ResourceInfo] = []
+    for name in PACKAGES:
+        try:
+            mod = import_module(f"fakeapi.resources.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"fakeapi.resources.{name}":
+                raise
+            continue
+        out.extend(mod.RESOURCES)
+    return out

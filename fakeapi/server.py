@@ -1,0 +1,57 @@
+"""The composition root: storage + registry + ResourceStore (+ the cluster simulation), with a lifecycle.
+
+`Server` is what the web layer serves and what tests embed; `start()` bootstraps the system namespaces and
+starts background controllers, `stop()` ends every watch and closes storage.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fakeapi.bootstrap import ensure_system_namespaces
+from fakeapi.config import Config, default_data_dir
+from fakeapi.registry.registry import Registry, default_registry
+from fakeapi.registry.store import ResourceStore
+from fakeapi.storage import MemoryStorage, SqliteStorage, Storage
+
+Controller = Callable[["Server"], Coroutine[Any, Any, None]]
+
+
+def open_storage(config: Config) -> Storage:
+    if config.storage == "memory":
+        return MemoryStorage(window=config.watch_window)
+    if config.storage == "sqlite":
+        return SqliteStorage(config.data_dir or default_data_dir(), window=config.watch_window)
+    raise ValueError(f"unknown storage backend {config.storage!r} (choose sqlite or memory)")
+
+
+class Server:
+    def __init__(self, config: Config | None = None, *, registry: Registry | None = None,
+                 controllers: list[Controller] | None = None) -> None:
+        self.config = config or Config()
+        self.registry = registry or default_registry()
+        self.storage = open_storage(self.config)
+        self.store = ResourceStore(self.storage)
+        self._controllers = list(controllers or [])
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        ensure_system_namespaces(self.store, self.registry)
+        for controller in self._controllers:
+            self._tasks.append(asyncio.create_task(controller(self)))
+
+    def stop_watches(self) -> None:
+        self.storage.stop_watches()
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            try:
+                await task
+            except (asyncio.CancelledError, Exception):
+                pass
+        self._tasks.clear()
+        self.storage.close()

@@ -1,0 +1,142 @@
+"""The resource endpoint: maps an HTTP verb on a parsed Target to a ResourceStore call.
+
+GET item/collection (list or watch), POST create, PUT update, PATCH, DELETE item/collection, with the
+`/status` subresource routed to the status strategy. Subresources with their own semantics (scale,
+log, ...) are looked up in SUBRESOURCE_HANDLERS so this module stays verb-generic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from fakeapi import codec
+from fakeapi.errors import StatusError, bad_request, method_not_allowed
+from fakeapi.registry.options import DeleteOptions, ListOptions, WriteOptions
+from fakeapi.web import negotiation
+from fakeapi.web.paths import Target
+from fakeapi.web.responses import (
+    include_object_param,
+    json_response,
+    list_meta,
+    list_response,
+    raw_response,
+    success_status,
+    table_response,
+)
+from fakeapi.web.watchstream import watch_response
+
+if TYPE_CHECKING:
+    from fakeapi.server import Server
+
+SubresourceHandler = Callable[["Server", Request, Target], Awaitable[Response]]
+SUBRESOURCE_HANDLERS: dict[str, SubresourceHandler] = {}
+
+
+async def handle(server: Server, request: Request, target: Target) -> Response:
+    sub = target.subresource
+    if sub and sub != "status":
+        handler = SUBRESOURCE_HANDLERS.get(sub)
+        if handler is None:
+            raise method_not_allowed(request.method.lower(), target.info.plural, target.info.group)
+        return await handler(server, request, target)
+    method = request.method
+    if method == "GET":
+        return await _get(server, request, target)
+    if method == "POST" and target.name is None:
+        return await _create(server, request, target)
+    if method == "PUT" and target.name is not None:
+        return await _update(server, request, target)
+    if method == "PATCH" and target.name is not None:
+        return await _patch(server, request, target)
+    if method == "DELETE":
+        return await _delete(server, request, target)
+    raise StatusError(405, "MethodNotAllowed", f"the server does not allow this method on the requested resource")
+
+
+def _write_options(request: Request) -> WriteOptions:
+    return WriteOptions.parse(request.query_params, request.headers.get("user-agent", ""))
+
+
+def _answer(request: Request, target: Target, obj: dict[str, Any], raw: bytes | None, status: int = 200) -> Response:
+    accept = request.headers.get("accept")
+    if accept and "as=Table" in accept and negotiation.wants_table(accept):
+        return table_response(target.info, [obj], include_object_param(request.query_params.get("includeObject")))
+    return raw_response(raw, status) if raw is not None else json_response(obj, status)
+
+
+async def _get(server: Server, request: Request, target: Target) -> Response:
+    q = request.query_params
+    info = target.info
+    if target.name is not None and not target.legacy_watch and "watch" not in q:
+        kv = server.store.get(info, target.namespace, target.name)
+        return _answer(request, target, kv.obj, kv.value)
+    opts = ListOptions.parse(q)
+    if target.name is not None:
+        name_sel = f"metadata.name={target.name}"
+        opts.field_selector = f"{opts.field_selector},{name_sel}" if opts.field_selector else name_sel
+    if opts.watch or target.legacy_watch:
+        opts.watch = True
+        return await watch_response(server, request, target, opts)
+    result = server.store.list(info, target.namespace, opts)
+    accept = request.headers.get("accept")
+    if accept and "as=Table" in accept and negotiation.wants_table(accept):
+        return table_response(info, [kv.obj for kv in result.items],
+                              include_object_param(q.get("includeObject")), list_meta(result))
+    return list_response(info, result)
+
+
+async def read_body(request: Request) -> Any:
+    return negotiation.decode_body(await request.body(), request.headers.get("content-type"))
+
+
+async def _create(server: Server, request: Request, target: Target) -> Response:
+    obj = await read_body(request)
+    kv = server.store.create(target.info, target.namespace, obj, _write_options(request))
+    return _answer(request, target, kv.obj, kv.value if kv.mod_rev else None, 201)
+
+
+async def _update(server: Server, request: Request, target: Target) -> Response:
+    assert target.name is not None
+    obj = await read_body(request)
+    kv = server.store.update(target.info, target.namespace, target.name, obj,
+                             subresource=target.subresource, opts=_write_options(request))
+    return _answer(request, target, kv.obj, kv.value)
+
+
+async def _patch(server: Server, request: Request, target: Target) -> Response:
+    assert target.name is not None
+    ptype = negotiation.patch_type(request.headers.get("content-type"))
+    opts = _write_options(request)
+    if opts.force and ptype != negotiation.patching.APPLY:
+        raise StatusError(422, "Invalid", "force: Forbidden: may not be specified for non-apply patch")
+    body = await request.body()
+    kv = server.store.patch(target.info, target.namespace, target.name, ptype, body,
+                            subresource=target.subresource, opts=opts)
+    return _answer(request, target, kv.obj, kv.value, 201 if kv.create_rev == kv.mod_rev else 200)
+
+
+async def _delete(server: Server, request: Request, target: Target) -> Response:
+    raw = await request.body()
+    body = None
+    if raw.strip():
+        try:
+            body = codec.loads(raw)
+        except codec.JSONDecodeError as exc:
+            raise bad_request(f"couldn't get version/kind; json parse error: {exc}") from None
+    opts = DeleteOptions.parse(request.query_params, body)
+    info = target.info
+    if target.name is None:
+        list_opts = ListOptions.parse(request.query_params)
+        deleted = server.store.delete_collection(info, target.namespace, list_opts, opts)
+        return json_response({"kind": info.list_kind, "apiVersion": info.api_version,
+                              "metadata": {"resourceVersion": str(server.storage.revision)},
+                              "items": [kv.obj for kv in deleted]})
+    result = server.store.delete(info, target.namespace, target.name, opts)
+    if result.deleted and not info.return_deleted_object:
+        return json_response(success_status(info, result.kv))
+    status = 202 if (not result.deleted and opts.propagation_policy == "Foreground") else 200
+    return raw_response(result.kv.value, status) if result.kv.mod_rev else json_response(result.kv.obj, status)
