@@ -26,9 +26,6 @@ class SelectorError(ValueError):
 
 _NAME_RE = re.compile(r"(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]")
 _DNS_SUBDOMAIN_RE = re.compile(r"[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*")
-_NAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
-_NAME_MSG = ("must consist of alphanumeric characters, '-', '_' or '.', "
-             "and must start and end with an alphanumeric character")
 _GO_ESCAPES = {"\a": r"\a", "\b": r"\b", "\f": r"\f", "\n": r"\n", "\r": r"\r", "\t": r"\t", "\v": r"\v"}
 
 
@@ -37,8 +34,15 @@ def _regex_error(msg: str, fmt: str, *examples: str) -> str:
     return f"{msg} (e.g. {shown}regex used for validation is '{fmt}')"
 
 
-def _max_len(n: int) -> str:
-    return f"must be no more than {n} bytes"
+_NAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
+_NAME_RULE = _regex_error("must consist of alphanumeric characters, '-', '_' or '.', and must start and end with "
+                          "an alphanumeric character", _NAME_FMT, "MyName", "my.name", "123-abc")
+_VALUE_RULE = _regex_error("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' "
+                           "or '.', and must start and end with an alphanumeric character", f"({_NAME_FMT})?",
+                           "MyValue", "my_value", "12345")
+_PREFIX_RULE = _regex_error("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
+                            "'-' or '.', and must start and end with an alphanumeric character",
+                            r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*", "example.com")
 
 
 def _byte_len(s: str) -> int:
@@ -65,40 +69,34 @@ def _go_quote(s: str) -> str:
 def _key_errors(key: str) -> str:
     parts = key.split("/")
     if len(parts) > 2:
-        return ("a valid label key " + _regex_error(_NAME_MSG, _NAME_FMT, "MyName", "my.name", "123-abc")
-                + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')")
+        return (f"a valid label key {_NAME_RULE} with an optional DNS subdomain prefix and '/' "
+                "(e.g. 'example.com/MyName')")
     errs: list[str] = []
-    name = parts[-1]
     if len(parts) == 2:
         prefix = parts[0]
         if not prefix:
             errs.append("prefix part must be non-empty")
         else:
             if _byte_len(prefix) > 253:
-                errs.append("prefix part " + _max_len(253))
+                errs.append("prefix part must be no more than 253 bytes")
             if not _DNS_SUBDOMAIN_RE.fullmatch(prefix):
-                errs.append("prefix part " + _regex_error(
-                    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or "
-                    "'.', and must start and end with an alphanumeric character",
-                    r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*", "example.com"))
+                errs.append("prefix part " + _PREFIX_RULE)
+    name = parts[-1]
     if not name:
         errs.append("name part must be non-empty")
     elif _byte_len(name) > 63:
-        errs.append("name part " + _max_len(63))
+        errs.append("name part must be no more than 63 bytes")
     if not _NAME_RE.fullmatch(name):
-        errs.append("name part " + _regex_error(_NAME_MSG, _NAME_FMT, "MyName", "my.name", "123-abc"))
+        errs.append("name part " + _NAME_RULE)
     return "; ".join(errs)
 
 
 def _value_errors(value: str) -> str:
     errs: list[str] = []
     if _byte_len(value) > 63:
-        errs.append(_max_len(63))
+        errs.append("must be no more than 63 bytes")
     if value and not _NAME_RE.fullmatch(value):
-        errs.append(_regex_error(
-            "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', "
-            "and must start and end with an alphanumeric character",
-            f"({_NAME_FMT})?", "MyValue", "my_value", "12345"))
+        errs.append(_VALUE_RULE)
     return "; ".join(errs)
 
 
@@ -122,12 +120,14 @@ def _new_requirement(key: str, op: str, values: list[str]) -> Requirement:
     if msg := _key_errors(key):
         errs.append(f"key: Invalid value: {_go_quote(key)}: {msg}")
     if op in ("in", "notin") and not values:
-        errs.append(f"values: Invalid value: {_go_slice(values)}: for 'in', 'notin' operators, values set can't be empty")
+        errs.append(f"values: Invalid value: {_go_slice(values)}: "
+                    "for 'in', 'notin' operators, values set can't be empty")
     elif op in ("exists", "!") and values:
-        errs.append(f"values: Invalid value: {_go_slice(values)}: values set must be empty for exists and does not exist")
+        errs.append(f"values: Invalid value: {_go_slice(values)}: "
+                    "values set must be empty for exists and does not exist")
     elif op in ("gt", "lt"):
-        errs.extend(f"values[{i}]: Invalid value: {_go_quote(v)}: for 'Gt', 'Lt' operators, the value must be an integer"
-                    for i, v in enumerate(values) if _parse_int64(v) is None)
+        errs.extend(f"values[{i}]: Invalid value: {_go_quote(v)}: for 'Gt', 'Lt' operators, the value must be an "
+                    "integer" for i, v in enumerate(values) if _parse_int64(v) is None)
     for i, v in enumerate(values):
         if msg := _value_errors(v):
             errs.append(f"values[{i}][{key}]: Invalid value: {_go_quote(v)}: {msg}")
@@ -405,11 +405,8 @@ class FieldSelector:
         return {name for name, _, _ in self.requirements}
 
     def __str__(self) -> str:
-        return ",".join(f"{name}{op}{_escape(value)}" for name, op, value in self.requirements)
-
-
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(",", "\\,").replace("=", "\\=")
+        return ",".join(name + op + value.replace("\\", "\\\\").replace(",", "\\,").replace("=", "\\=")
+                        for name, op, value in self.requirements)
 
 
 def _unescape(value: str) -> str:
@@ -434,6 +431,9 @@ def _unescape(value: str) -> str:
     return "".join(out)
 
 
+_TERM_OP = re.compile("!=|==|=")
+
+
 def _split_terms(text: str) -> list[str]:
     terms: list[str] = []
     start, escaped = 0, False
@@ -449,26 +449,17 @@ def _split_terms(text: str) -> list[str]:
     return terms
 
 
-def _split_term(term: str) -> tuple[str, str, str] | None:
-    for i in range(len(term)):
-        for op in ("!=", "==", "="):
-            if term.startswith(op, i):
-                return term[:i], op, term[i + len(op):]
-    return None
-
-
 def parse_field_selector(text: str) -> FieldSelector:
     requirements: list[tuple[str, str, str]] = []
     for term in sorted(_split_terms(text)):
         if not term:
             continue
-        split = _split_term(term)
-        if split is None:
+        found = _TERM_OP.search(term)
+        if found is None:
             raise SelectorError(f"invalid selector: '{text}'; can't understand '{term}'")
-        name, op, raw = split
-        value = _unescape(raw)
+        name, value = term[:found.start()], _unescape(term[found.end():])
         if name or value:
-            requirements.append((name, "!=" if op == "!=" else "=", value))
+            requirements.append((name, "!=" if found.group() == "!=" else "=", value))
     return FieldSelector(requirements)
 
 

@@ -44,6 +44,15 @@ __all__ = [
     "validate_nonnegative",
     "NAME_RULES",
     "TOTAL_ANNOTATION_SIZE_LIMIT",
+    "IMMUTABLE",
+    "GoRenderedInvalid",
+    "go_quote",
+    "go_string_slice",
+    "go_time_string",
+    "max_len_error",
+    "regex_error",
+    "inclusive_range_error",
+    "type_invalid",
 ]
 
 _DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
@@ -517,9 +526,7 @@ def validate_object_meta(meta: dict[str, Any], *, namespaced: bool, name_rule: s
     elif namespace:
         errs.append(forbidden("metadata.namespace", "not allowed on this type"))
     errs.extend(validate_nonnegative(meta.get("generation"), "metadata.generation"))
-    errs.extend(validate_labels(meta.get("labels"), "metadata.labels"))
-    errs.extend(validate_annotations(meta.get("annotations"), "metadata.annotations"))
-    errs.extend(validate_owner_references(meta.get("ownerReferences"), "metadata.ownerReferences"))
+    errs.extend(_common_meta_errors(meta))
     errs.extend(validate_finalizers(meta.get("finalizers"), "metadata.finalizers"))
     errs.extend(_validate_managed_fields(meta.get("managedFields"), "metadata.managedFields"))
     return errs
