@@ -20,3 +20,8 @@ class Config:
     data_dir: Path | None = None
     bookmark_interval: float = 60.0
     watch_window: int = 20000
+    # the simulated cluster
+    nodes: int = 3
+    speed: float = 1.0  # simulated seconds per real second: delays are divided by it
+    static_pod_path: Path | None = None
+    simulate: bool = True  # run nodes, scheduler, kubelets and controllers

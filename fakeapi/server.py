@@ -11,7 +11,9 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fakeapi.bootstrap import ensure_system_namespaces
+from fakeapi.cluster import default_controllers
 from fakeapi.config import Config, default_data_dir
+from fakeapi.registry.podlogs import LogSource, NoLogs
 from fakeapi.registry.registry import Registry, default_registry
 from fakeapi.registry.store import ResourceStore
 from fakeapi.storage import MemoryStorage, SqliteStorage, Storage
@@ -34,7 +36,8 @@ class Server:
         self.registry = registry or default_registry()
         self.storage = open_storage(self.config)
         self.store = ResourceStore(self.storage)
-        self._controllers = list(controllers or [])
+        self.logs: LogSource = NoLogs()
+        self._controllers = list(default_controllers() if controllers is None else controllers)
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:

@@ -30,6 +30,8 @@ Mutator = Callable[[Obj], Obj]
 
 NAMESPACES_KEY = "/registry/namespaces/"
 SERVER_META = ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds")
+#: subresources whose writers (binding, finalize) change fields the kind's update validation forbids
+PRIVILEGED_SUBRESOURCES = ("binding", "finalize")
 
 
 @dataclass
@@ -156,19 +158,19 @@ class ResourceStore:
         strategy = _strategy(info)
         if subresource == "status":
             strategy.prepare_for_status_update(new, old)
-        else:
+        elif subresource not in PRIVILEGED_SUBRESOURCES:
             strategy.defaults(new)
             strategy.prepare_for_update(new, old)
-        errs = validate_object_meta(meta, namespaced=info.namespaced, name_rule="path")
-        errs += validate_object_meta_update(new["metadata"], old_meta)
-        errs += strategy.validate_update(new, old)
+        errs = validate_object_meta_update(new["metadata"], old_meta)
+        if subresource not in PRIVILEGED_SUBRESOURCES:
+            errs += strategy.validate_update(new, old)
         self._validate(info, new, errs)
         if new == old:
             return current
         if opts.dry_run:
             return KeyValue(current.key, codec.dumps(new), new, current.create_rev, current.mod_rev)
         if old_meta.get("deletionTimestamp") and not meta.get("finalizers") and \
-                not old_meta.get("deletionGracePeriodSeconds"):
+                not old_meta.get("deletionGracePeriodSeconds") and not strategy.deletion_pending(new):
             return self._remove(info, current)
         try:
             return self.storage.update(current.key, new, expected_mod_rev=current.mod_rev)
@@ -199,13 +201,14 @@ class ResourceStore:
         if policy == "Background":
             finalizers = [f for f in finalizers if f not in ("orphan", "foregroundDeletion")] \
                 if not meta.get("deletionTimestamp") else finalizers
-        if not finalizers and grace <= 0:
+        new = codec.loads(current.value)
+        pending = _strategy(info).deletion_pending(new)
+        if not finalizers and grace <= 0 and not pending:
             if opts.dry_run:
                 return DeleteResult(current, True)
             return DeleteResult(self._remove(info, current), True)
         if opts.dry_run:
             return DeleteResult(current, False)
-        new = codec.loads(current.value)
         nmeta = new["metadata"]
         existing_grace = nmeta.get("deletionGracePeriodSeconds")
         if not nmeta.get("deletionTimestamp") or (existing_grace is not None and grace < existing_grace):

@@ -41,6 +41,11 @@ class Strategy(Protocol):
         """Seconds of graceful deletion for this object (0 = delete at once)."""
         ...
 
+    def deletion_pending(self, obj: Obj) -> bool:
+        """Whether a kind-specific condition (a namespace's spec.finalizers) still holds the object back
+        from removal once its deletion has begun; may mark the object (phase Terminating)."""
+        ...
+
 
 class GenericStrategy:
     """Fallback behaviour: status subresource split, generation on spec change, no extra validation.
@@ -125,3 +130,6 @@ class GenericStrategy:
 
     def grace_period(self, obj: Obj, requested: int | None) -> int:
         return 0
+
+    def deletion_pending(self, obj: Obj) -> bool:
+        return False

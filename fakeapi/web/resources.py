@@ -2,12 +2,11 @@
 
 GET item/collection (list or watch), POST create, PUT update, PATCH, DELETE item/collection, with the
 `/status` subresource routed to the status strategy. Subresources with their own semantics (scale,
-log, ...) are looked up in SUBRESOURCE_HANDLERS so this module stays verb-generic.
+log, finalize) are looked up in subresources.SUBRESOURCE_HANDLERS so this module stays verb-generic.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -15,8 +14,9 @@ from starlette.responses import Response
 
 from fakeapi import codec
 from fakeapi.errors import StatusError, bad_request, method_not_allowed
-from fakeapi.registry.options import DeleteOptions, ListOptions, WriteOptions
+from fakeapi.registry.options import DeleteOptions, ListOptions
 from fakeapi.web import negotiation
+from fakeapi.web.bodies import read_body, write_options
 from fakeapi.web.paths import Target
 from fakeapi.web.responses import (
     include_object_param,
@@ -27,14 +27,11 @@ from fakeapi.web.responses import (
     success_status,
     table_response,
 )
+from fakeapi.web.subresources import SUBRESOURCE_HANDLERS
 from fakeapi.web.watchstream import watch_response
 
 if TYPE_CHECKING:
     from fakeapi.server import Server
-
-SubresourceHandler = Callable[["Server", Request, Target], Awaitable[Response]]
-SUBRESOURCE_HANDLERS: dict[str, SubresourceHandler] = {}
-
 
 async def handle(server: Server, request: Request, target: Target) -> Response:
     sub = target.subresource
@@ -55,10 +52,6 @@ async def handle(server: Server, request: Request, target: Target) -> Response:
     if method == "DELETE":
         return await _delete(server, request, target)
     raise StatusError(405, "MethodNotAllowed", f"the server does not allow this method on the requested resource")
-
-
-def _write_options(request: Request) -> WriteOptions:
-    return WriteOptions.parse(request.query_params, request.headers.get("user-agent", ""))
 
 
 def _answer(request: Request, target: Target, obj: dict[str, Any], raw: bytes | None, status: int = 200) -> Response:
@@ -89,13 +82,9 @@ async def _get(server: Server, request: Request, target: Target) -> Response:
     return list_response(info, result)
 
 
-async def read_body(request: Request) -> Any:
-    return negotiation.decode_body(await request.body(), request.headers.get("content-type"))
-
-
 async def _create(server: Server, request: Request, target: Target) -> Response:
     obj = await read_body(request)
-    kv = server.store.create(target.info, target.namespace, obj, _write_options(request))
+    kv = server.store.create(target.info, target.namespace, obj, write_options(request))
     return _answer(request, target, kv.obj, kv.value if kv.mod_rev else None, 201)
 
 
@@ -103,14 +92,14 @@ async def _update(server: Server, request: Request, target: Target) -> Response:
     assert target.name is not None
     obj = await read_body(request)
     kv = server.store.update(target.info, target.namespace, target.name, obj,
-                             subresource=target.subresource, opts=_write_options(request))
+                             subresource=target.subresource, opts=write_options(request))
     return _answer(request, target, kv.obj, kv.value)
 
 
 async def _patch(server: Server, request: Request, target: Target) -> Response:
     assert target.name is not None
     ptype = negotiation.patch_type(request.headers.get("content-type"))
-    opts = _write_options(request)
+    opts = write_options(request)
     if opts.force and ptype != negotiation.patching.APPLY:
         raise StatusError(422, "Invalid", "force: Forbidden: may not be specified for non-apply patch")
     body = await request.body()
