@@ -13,11 +13,5 @@ PACKAGES = ("core_v1", "apps_v1", "batch_v1", "networking_v1", "discovery_v1", "
 def all_resources() -> list[ResourceInfo]:
     out: list[ResourceInfo] = []
     for name in PACKAGES:
-        try:
-            mod = import_module(f"fakeapi.resources.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"fakeapi.resources.{name}":
-                raise
-            continue
-        out.extend(mod.RESOURCES)
+        out.extend(import_module(f"fakeapi.resources.{name}").RESOURCES)
     return out
