@@ -24,7 +24,9 @@ def _serve(args: argparse.Namespace) -> int:
     from fakeapi.web.app import create_app
 
     data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
-    config = Config(host=args.host, port=args.port, storage=args.storage, data_dir=data_dir)
+    config = Config(host=args.host, port=args.port, storage=args.storage, data_dir=data_dir, nodes=args.nodes,
+                    speed=args.speed, simulate=not args.no_simulation,
+                    static_pod_path=Path(args.static_pod_path) if args.static_pod_path else None)
     try:
         server = Server(config)
     except StorageError as exc:
@@ -101,6 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8080, help="port to bind (default 8080; 0 picks a free port)")
     serve.add_argument("--data-dir", help="where sqlite storage keeps its state (default ~/.local/share/fakeapi)")
     serve.add_argument("--storage", choices=("sqlite", "memory"), default="sqlite", help="storage backend")
+    serve.add_argument("--nodes", type=int, default=3, help="simulated nodes: 1 control plane + workers (default 3)")
+    serve.add_argument("--speed", type=float, default=1.0,
+                       help="simulated seconds per real second for pulls, probes, back-offs (default 1)")
+    serve.add_argument("--static-pod-path", help="directory of static pod manifests for the control-plane node")
+    serve.add_argument("--no-simulation", action="store_true",
+                       help="serve the API only: no nodes, scheduler, kubelets or controllers")
     serve.add_argument("--log-level", default="warning", choices=("critical", "error", "warning", "info", "debug"))
     serve.set_defaults(func=_serve)
     etcd = sub.add_parser("etcdctl", help="inspect the stored keyspace, etcdctl style")

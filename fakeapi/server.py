@@ -37,8 +37,26 @@ class Server:
         self.storage = open_storage(self.config)
         self.store = ResourceStore(self.storage)
         self.logs: LogSource = NoLogs()
+        self._wire_allocators()
         self._controllers = list(default_controllers() if controllers is None else controllers)
         self._tasks: list[asyncio.Task[None]] = []
+
+    def _wire_allocators(self) -> None:
+        """Service cluster IPs and node ports must be unique: give the strategy what is taken."""
+        services = self.registry.lookup("", "v1", "services")
+        if services is None or not hasattr(services.strategy, "in_use"):
+            return
+
+        def in_use() -> tuple[set[str], set[int]]:
+            ips: set[str] = set()
+            ports: set[int] = set()
+            for kv in self.storage.scan(services.key_prefix()):
+                spec = kv.obj.get("spec") or {}
+                ips.update(ip for ip in spec.get("clusterIPs") or [] if ip and ip != "None")
+                ports.update(p["nodePort"] for p in spec.get("ports") or [] if p.get("nodePort"))
+            return ips, ports
+
+        services.strategy.in_use = in_use  # type: ignore[union-attr]
 
     async def start(self) -> None:
         ensure_system_namespaces(self.store, self.registry)

@@ -1,12 +1,14 @@
 """Registry: the set of served kinds, looked up by URL (group, version, plural) or by kind.
 
-Built from the kind modules' `RESOURCE` declarations; a kind without its own strategy gets
-`GenericStrategy`. Discovery documents are derived from the same data, so what is routable and what is
+Built from the kind modules' `RESOURCE` declarations, each copied with a fresh strategy instance so that
+per-server state on a strategy (the Service IP allocator) never leaks between servers in one process; a
+kind without its own strategy gets `GenericStrategy`. Discovery documents are derived from the same data, so what is routable and what is
 advertised cannot disagree.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 from fakeapi.registry.resource import ResourceInfo
@@ -19,9 +21,9 @@ class Registry:
         self._by_kind: dict[tuple[str, str], ResourceInfo] = {}
         self._groups: dict[str, list[str]] = {}
         self.resources: list[ResourceInfo] = []
-        for info in resources:
-            if info.strategy is None:
-                info.strategy = GenericStrategy(info)
+        for declared in resources:
+            info = dataclasses.replace(declared)
+            info.strategy = type(declared.strategy)(info) if declared.strategy is not None else GenericStrategy(info)
             self._by_path[(info.group, info.version, info.plural)] = info
             self._by_kind.setdefault((info.group, info.kind), info)
             versions = self._groups.setdefault(info.group, [])

@@ -102,24 +102,16 @@ DEFAULT_TABLE = TableDef(
 
 
 def label_selector_string(selector: Obj | None) -> str:
-    """metav1.FormatLabelSelector: `<none>` when empty, `k=v,k in (a,b)` otherwise."""
+    """metav1.FormatLabelSelector: `<none>` when empty, else the selector's canonical string."""
+    from fakeapi.registry.selectors import SelectorError, label_selector_from_dict
+
     if not selector:
         return "<none>"
-    parts: list[str] = []
-    for k, v in sorted((selector.get("matchLabels") or {}).items()):
-        parts.append(f"{k}={v}")
-    for expr in selector.get("matchExpressions") or []:
-        op, key, values = expr.get("operator"), expr.get("key", ""), expr.get("values") or []
-        if op == "In":
-            parts.append(f"{key} in ({','.join(values)})")
-        elif op == "NotIn":
-            parts.append(f"{key} notin ({','.join(values)})")
-        elif op == "Exists":
-            parts.append(key)
-        elif op == "DoesNotExist":
-            parts.append(f"!{key}")
-    s = ",".join(parts)
-    return s if s else "<none>"
+    try:
+        text = str(label_selector_from_dict(selector))
+    except SelectorError:
+        return "<error>"
+    return text or "<none>"
 
 
 def map_selector_string(selector: dict[str, str] | None) -> str:

@@ -1,0 +1,169 @@
+"""The default scheduler: binds pending pods to nodes and explains the ones it cannot place.
+
+It keeps informer caches (nodes; requests of the pods bound to each node), filters nodes with the
+predicates in `scheduling`, scores by least requested CPU then pod count, and binds through the
+pods/binding path. An unschedulable pod gets PodScheduled=False (reason Unschedulable) with the
+scheduler's `0/3 nodes are available: ...` message and a FailedScheduling event; it is retried when
+nodes or bound pods change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from fakeapi.cluster import scheduling
+from fakeapi.cluster.events import EventRecorder
+from fakeapi.cluster.informer import events, resource
+from fakeapi.errors import StatusError
+from fakeapi.registry.binding import bind, set_condition
+from fakeapi.storage import DELETED
+
+if TYPE_CHECKING:
+    from fakeapi.server import Server
+
+Obj = dict[str, Any]
+SCHEDULER_NAME = "default-scheduler"
+RETRY_SECONDS = 1.0
+
+
+class Scheduler:
+    def __init__(self, server: Server, recorder: EventRecorder) -> None:
+        self.server = server
+        self.recorder = recorder
+        self.pods = resource(server, "", "v1", "pods")
+        self.nodes: dict[str, Obj] = {}
+        self.bound: dict[str, dict[str, dict[str, Fraction]]] = {}  # node -> pod uid -> requests
+        self.pending: dict[str, tuple[str, str]] = {}  # pod uid -> (namespace, name)
+        self.wakeup = asyncio.Event()
+
+    async def run(self) -> None:
+        await asyncio.gather(self._watch_nodes(), self._watch_pods(), self._loop())
+
+    async def _watch_nodes(self) -> None:
+        async for ev in events(self.server, resource(self.server, "", "v1", "nodes")):
+            name = ev.obj["metadata"]["name"]
+            if ev.type == DELETED:
+                self.nodes.pop(name, None)
+            else:
+                self.nodes[name] = ev.obj
+            self.wakeup.set()
+
+    async def _watch_pods(self) -> None:
+        async for ev in events(self.server, self.pods):
+            pod = ev.obj
+            uid = pod["metadata"].get("uid", "")
+            node = (pod.get("spec") or {}).get("nodeName")
+            phase = (pod.get("status") or {}).get("phase")
+            if ev.type == DELETED or phase in ("Succeeded", "Failed"):
+                self.pending.pop(uid, None)
+                if node and uid in self.bound.get(node, {}):
+                    del self.bound[node][uid]
+                    self.wakeup.set()
+                continue
+            if node:
+                self.pending.pop(uid, None)
+                self.bound.setdefault(node, {})[uid] = scheduling.pod_requests(pod)
+            elif (pod.get("spec") or {}).get("schedulerName", SCHEDULER_NAME) == SCHEDULER_NAME \
+                    and not pod["metadata"].get("deletionTimestamp"):
+                if uid not in self.pending:
+                    self.pending[uid] = (pod["metadata"]["namespace"], pod["metadata"]["name"])
+                    self.wakeup.set()
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                await asyncio.wait_for(self.wakeup.wait(), RETRY_SECONDS)
+            except TimeoutError:
+                pass
+            self.wakeup.clear()
+            for uid, (namespace, name) in list(self.pending.items()):
+                kv = self.server.storage.get(self.pods.key(namespace, name))
+                if kv is None or kv.obj["metadata"].get("uid") != uid or (kv.obj.get("spec") or {}).get("nodeName"):
+                    self.pending.pop(uid, None)
+                    continue
+                self.schedule(kv.obj)
+            await asyncio.sleep(0)
+
+    def schedule(self, pod: Obj) -> None:
+        meta = pod["metadata"]
+        namespace, name = meta["namespace"], meta["name"]
+        feasible, reasons = self.filter(pod)
+        if feasible:
+            node = min(feasible, key=self.score)
+            try:
+                bind(self.server.store, self.pods, namespace, name, node)
+            except StatusError:
+                return
+            self.pending.pop(meta.get("uid", ""), None)
+            self.bound.setdefault(node, {})[meta.get("uid", "")] = scheduling.pod_requests(pod)
+            self.recorder.record(pod, "Normal", "Scheduled", f"Successfully assigned {namespace}/{name} to {node}",
+                                 component=SCHEDULER_NAME)
+            return
+        message = self.unschedulable_message(reasons)
+        status = pod.get("status") or {}
+        already = any(c.get("type") == "PodScheduled" and c.get("message") == message
+                      for c in status.get("conditions") or [])
+        if not already:
+            def mark(obj: Obj) -> Obj:
+                set_condition(obj.setdefault("status", {}), "PodScheduled", "False", "Unschedulable", message)
+                return obj
+
+            try:
+                self.server.store.guaranteed_update(self.pods, namespace, name, mark, subresource="status")
+            except StatusError:
+                return
+        self.recorder.record(pod, "Warning", "FailedScheduling", message, component=SCHEDULER_NAME)
+
+    def filter(self, pod: Obj) -> tuple[list[str], Counter[str]]:
+        feasible: list[str] = []
+        reasons: Counter[str] = Counter()
+        requests = scheduling.pod_requests(pod)
+        for name, node in sorted(self.nodes.items()):
+            reason = self.unfit(pod, node, requests)
+            if reason:
+                reasons[reason] += 1
+            else:
+                feasible.append(name)
+        return feasible, reasons
+
+    def unfit(self, pod: Obj, node: Obj, requests: dict[str, Fraction]) -> str:
+        if (node.get("spec") or {}).get("unschedulable"):
+            return "node(s) were unschedulable"
+        if not scheduling.node_ready(node):
+            return "node(s) had untolerated taint {node.kubernetes.io/not-ready: }"
+        taint = scheduling.untolerated_taint(node, pod)
+        if taint is not None:
+            return f"node(s) had untolerated taint {{{taint.get('key', '')}: {taint.get('value', '')}}}"
+        if not scheduling.matches_node_selector(pod, node):
+            return "node(s) didn't match Pod's node affinity/selector"
+        alloc = scheduling.allocatable(node)
+        used = self.bound.get(node["metadata"]["name"], {})
+        if len(used) + 1 > alloc.get("pods", Fraction(110)):
+            return "Too many pods"
+        for res in scheduling.RESOURCES:
+            want = requests.get(res, Fraction(0))
+            if want and sum((r.get(res, Fraction(0)) for r in used.values()), Fraction(0)) + want > alloc.get(res, Fraction(0)):
+                return f"Insufficient {res}"
+        return ""
+
+    def score(self, node_name: str) -> tuple[Fraction, int, str]:
+        used = self.bound.get(node_name, {})
+        alloc = scheduling.allocatable(self.nodes[node_name])
+        cpu = sum((r.get("cpu", Fraction(0)) for r in used.values()), Fraction(0))
+        share = cpu / alloc["cpu"] if alloc.get("cpu") else Fraction(0)
+        return share, len(used), node_name
+
+    def unschedulable_message(self, reasons: Counter[str]) -> str:
+        total = len(self.nodes)
+        if not reasons:
+            return f"0/{total} nodes are available: no nodes available to schedule pods."
+        parts = ", ".join(f"{count} {reason}" for reason, count in sorted(reasons.items(), key=lambda r: r[0]))
+        return (f"0/{total} nodes are available: {parts}. preemption: 0/{total} nodes are available: "
+                f"{total} Preemption is not helpful for scheduling.")
+
+
+async def scheduler(server: Server, recorder: EventRecorder) -> None:
+    await Scheduler(server, recorder).run()
