@@ -15,6 +15,7 @@ _T0 = time.monotonic()
 
 def _serve(args: argparse.Namespace) -> int:
     import asyncio
+    import signal
 
     import uvicorn
 
@@ -39,7 +40,11 @@ def _serve(args: argparse.Namespace) -> int:
     app = create_app(server)
 
     class _Uvicorn(uvicorn.Server):
+        """Prints the ready line once listening; on SIGINT/SIGTERM ends open watches first, then shuts down
+        and returns normally (exit 0) instead of re-raising the signal as uvicorn does by default."""
+
         async def startup(self, sockets=None):  # type: ignore[no-untyped-def]
+            self._loop = asyncio.get_running_loop()
             await super().startup(sockets)
             if not self.should_exit:
                 host = "127.0.0.1" if args.host in ("0.0.0.0", "") else args.host
@@ -49,8 +54,12 @@ def _serve(args: argparse.Namespace) -> int:
                 print(f"fakeapi: ready in {time.monotonic() - _T0:.2f}s", flush=True)
 
         def handle_exit(self, sig, frame):  # type: ignore[no-untyped-def]
-            server.stop_watches()
-            super().handle_exit(sig, frame)
+            loop = getattr(self, "_loop", None)
+            if loop is not None:
+                loop.call_soon_threadsafe(server.stop_watches)
+            if self.should_exit and sig == signal.SIGINT:
+                self.force_exit = True
+            self.should_exit = True
 
     uv_config = uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
                                lifespan="on", timeout_graceful_shutdown=3,

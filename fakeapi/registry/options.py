@@ -7,7 +7,7 @@ validation (the 422 `ListOptions.meta.k8s.io "" is invalid: ...` answers) lives 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from fakeapi.errors import StatusError, bad_request
@@ -171,10 +171,13 @@ def parse_dry_run(q: Mapping[str, str] | None, body_value: Any = None) -> bool:
 
 @dataclass
 class WriteOptions:
+    """`field_validation` "" marks a trusted internal write (the simulation): no unknown-field check."""
+
     dry_run: bool = False
     field_manager: str = ""
-    field_validation: str = "Warn"
+    field_validation: str = ""
     force: bool = False
+    warnings: list[str] = field(default_factory=list)
 
     @classmethod
     def parse(cls, q: Mapping[str, str], user_agent: str = "") -> WriteOptions:

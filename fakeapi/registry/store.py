@@ -10,17 +10,19 @@ and the cluster simulation are both clients of this class.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from fakeapi import codec
 from fakeapi.errors import StatusError, bad_request, conflict, forbidden, not_found
-from fakeapi.registry import objectmeta, patch as patching
+from fakeapi.openapi import strict
+from fakeapi.registry import fieldmanager, objectmeta, patch as patching
 from fakeapi.registry.fielderrors import FieldError, invalid
 from fakeapi.registry.listing import ListResult, list_objects
 from fakeapi.registry.options import DeleteOptions, ListOptions, WriteOptions
 from fakeapi.registry.resource import ResourceInfo
+from fakeapi.registry.strategicpatch import smp_for_kind
 from fakeapi.registry.strategy import Strategy
 from fakeapi.registry.validation import validate_object_meta, validate_object_meta_update
 from fakeapi.storage import KeyExistsError, KeyNotFoundError, KeyValue, RevisionMismatchError, Storage
@@ -65,6 +67,7 @@ class ResourceStore:
     def create(self, info: ResourceInfo, namespace: str | None, obj: Any, opts: WriteOptions | None = None) -> KeyValue:
         opts = opts or WriteOptions()
         obj = self._check_body(info, obj)
+        self._check_fields(info, obj, opts)
         meta = obj["metadata"]
         self._apply_namespace(info, namespace, meta)
         if not meta.get("name") and meta.get("generateName"):
@@ -80,6 +83,8 @@ class ResourceStore:
         meta["creationTimestamp"] = objectmeta.now_rfc3339()
         strategy = _strategy(info)
         strategy.defaults(obj)
+        if opts.field_manager:
+            self._track_fields(info, None, obj, opts.field_manager, "")
         strategy.prepare_for_create(obj)
         self._validate(info, obj, validate_object_meta(meta, namespaced=info.namespaced,
                                                        name_rule=strategy.name_validator()) + strategy.validate(obj))
@@ -97,6 +102,7 @@ class ResourceStore:
     def update(self, info: ResourceInfo, namespace: str | None, name: str, obj: Any, *,
                subresource: str = "", opts: WriteOptions | None = None) -> KeyValue:
         new = self._check_body(info, obj)
+        self._check_fields(info, new, opts or WriteOptions())
         meta = new["metadata"]
         if meta.get("name") and meta["name"] != name:
             raise bad_request(f"the name of the object ({meta['name']}) does not match the name on the URL ({name})")
@@ -110,7 +116,11 @@ class ResourceStore:
                                       opts=opts, precondition_rv=requested_rv)
 
     def patch(self, info: ResourceInfo, namespace: str | None, name: str, patch_type: str, body: bytes, *,
-              subresource: str = "", opts: WriteOptions | None = None) -> KeyValue:
+              subresource: str = "", opts: WriteOptions | None = None) -> tuple[KeyValue, bool]:
+        """Apply a patch; the flag is True when a server-side apply created the object."""
+        if patch_type == patching.APPLY:
+            return self._server_side_apply(info, namespace, name, body, subresource=subresource,
+                                           opts=opts or WriteOptions())
         try:
             patch_obj = codec.loads(body) if body else None
         except codec.JSONDecodeError as exc:
@@ -123,17 +133,70 @@ class ResourceStore:
                 result = patching.merge_patch(current, patch_obj)
             elif patch_type == patching.JSON_PATCH:
                 result = patching.json_patch(current, patch_obj)
+            elif patch_type == patching.STRATEGIC:
+                if not isinstance(patch_obj, dict):
+                    raise bad_request("json: cannot unmarshal into Go value of type map[string]interface {}")
+                result = smp_for_kind(current, patch_obj, info.group, info.version, info.kind)
             else:
                 raise StatusError(415, "UnsupportedMediaType", f"unsupported patch type {patch_type}")
             if not isinstance(result, dict):
                 raise bad_request("patched object is not a JSON object")
+            self._check_fields(info, result, opts or WriteOptions(), patching=True)
             return result
 
         rv = ""
-        if patch_type == patching.MERGE and isinstance(patch_obj, dict):
+        if patch_type in (patching.MERGE, patching.STRATEGIC) and isinstance(patch_obj, dict):
             rv = str(((patch_obj.get("metadata") or {}).get("resourceVersion")) or "")
         return self.guaranteed_update(info, namespace, name, mutate, subresource=subresource, opts=opts,
-                                      precondition_rv=rv)
+                                      precondition_rv=rv), False
+
+    def _server_side_apply(self, info: ResourceInfo, namespace: str | None, name: str, body: bytes, *,
+                           subresource: str, opts: WriteOptions) -> tuple[KeyValue, bool]:
+        """Apply onto the live object, or create it through create() when it does not exist."""
+        from fakeapi.registry import apply as applying
+
+        if not opts.field_manager:
+            raise applying.missing_field_manager()
+        applied = applying.decode_apply_body(body)
+        applied_meta = applied.get("metadata") if isinstance(applied.get("metadata"), dict) else {}
+        rv = str(applied_meta.get("resourceVersion") or "")
+        untracked = replace(opts, field_manager="")
+
+        def merged(current: Obj | None) -> Obj:
+            result = applying.apply_patch(current, applied, manager=opts.field_manager, force=opts.force,
+                                          group=info.group, version=info.version, kind=info.kind,
+                                          subresource=subresource, has_status="status" in info.subresources)
+            result_name = (result.get("metadata") or {}).get("name")
+            if current is None and not result_name:
+                raise bad_request(f"the name of the object ({name} based on URL) was undeterminable: "
+                                  "name must be provided")
+            if result_name != name:
+                raise bad_request(f"the name of the object ({result_name}) does not match the name on the URL "
+                                  f"({name})")
+            return result
+
+        for _ in range(3):
+            if self.storage.get(info.key(namespace, name)) is None:
+                if subresource:
+                    raise not_found(info.plural, info.group, name)
+                new = merged(None)
+                uid = (new.get("metadata") or {}).get("uid")
+                if uid:
+                    raise conflict(info.plural, info.group, name, f"uid mismatch: the provided object specified "
+                                                                  f"uid {uid}, and no existing object was found")
+                try:
+                    return self.create(info, namespace, new, untracked), True
+                except StatusError as exc:
+                    if exc.reason != "AlreadyExists":
+                        raise
+                    continue
+            try:
+                return self.guaranteed_update(info, namespace, name, merged, subresource=subresource,
+                                              opts=untracked, precondition_rv=rv), False
+            except StatusError as exc:
+                if exc.reason != "NotFound" or (exc.details or {}).get("name") != name:
+                    raise
+        raise conflict(info.plural, info.group, name)
 
     def guaranteed_update(self, info: ResourceInfo, namespace: str | None, name: str, mutate: Mutator, *,
                           subresource: str = "", opts: WriteOptions | None = None,
@@ -161,6 +224,8 @@ class ResourceStore:
         elif subresource not in PRIVILEGED_SUBRESOURCES:
             strategy.defaults(new)
             strategy.prepare_for_update(new, old)
+        if opts.field_manager and subresource not in PRIVILEGED_SUBRESOURCES:
+            self._track_fields(info, old, new, opts.field_manager, subresource)
         errs = validate_object_meta_update(new["metadata"], old_meta)
         if subresource not in PRIVILEGED_SUBRESOURCES:
             errs += strategy.validate_update(new, old)
@@ -254,6 +319,15 @@ class ResourceStore:
         except (KeyNotFoundError, RevisionMismatchError):
             raise conflict(info.plural, info.group, current.obj["metadata"].get("name", "")) from None
 
+    def _track_fields(self, info: ResourceInfo, old: Obj | None, new: Obj, manager: str, subresource: str) -> None:
+        entries = fieldmanager.managed_fields_after_update(old, new, manager, info.api_version,
+                                                           objectmeta.now_rfc3339(), subresource=subresource,
+                                                           has_status="status" in info.subresources)
+        if entries:
+            new["metadata"]["managedFields"] = entries
+        else:
+            new["metadata"].pop("managedFields", None)
+
     def _check_body(self, info: ResourceInfo, obj: Any) -> Obj:
         if not isinstance(obj, dict):
             raise bad_request(f"the object provided is not a {info.kind}: expected a JSON object")
@@ -274,6 +348,21 @@ class ResourceStore:
                 ordered[key] = value
         return ordered
 
+    def _check_fields(self, info: ResourceInfo, obj: Obj, opts: WriteOptions, *, patching: bool = False) -> None:
+        """fieldValidation: Strict rejects unknown fields; Warn and Ignore drop them (Warn also warns)."""
+        if not opts.field_validation:
+            return
+        paths = strict.unknown_fields(obj, info.group, info.version, info.kind)
+        if not paths:
+            return
+        if opts.field_validation == "Strict":
+            if patching:
+                raise invalid("", "", "", [FieldError("Invalid", "patch", None, strict.strict_error_message(paths))])
+            raise strict.decode_error(info.kind, info.version, paths)
+        if opts.field_validation == "Warn":
+            opts.warnings.extend(strict.warnings(paths))
+        strict.prune(obj, paths)
+
     def _apply_namespace(self, info: ResourceInfo, namespace: str | None, meta: Obj) -> None:
         if not info.namespaced:
             meta.pop("namespace", None)
@@ -289,8 +378,12 @@ class ResourceStore:
         if ns is None:
             raise not_found("namespaces", "", namespace)
         if ns.obj["metadata"].get("deletionTimestamp") or (ns.obj.get("status") or {}).get("phase") == "Terminating":
-            raise forbidden(info.plural, info.group, name,
+            err = forbidden(info.plural, info.group, name,
                             f"unable to create new content in namespace {namespace} because it is being terminated")
+            assert err.details is not None
+            err.details["causes"] = [{"reason": "NamespaceTerminating", "field": "metadata.namespace",
+                                      "message": f"namespace {namespace} is being terminated"}]
+            raise err
 
     def _already_exists(self, info: ResourceInfo, name: str) -> StatusError:
         from fakeapi.errors import already_exists

@@ -18,7 +18,7 @@ from starlette.routing import Route
 from fakeapi import KUBE_VERSION
 from fakeapi.errors import StatusError, internal, path_not_found
 from fakeapi.server import Server
-from fakeapi.web import discovery, resources
+from fakeapi.web import discovery, openapi, resources
 from fakeapi.web.paths import Discovery, parse
 from fakeapi.web.responses import json_response, status_response
 
@@ -75,6 +75,12 @@ def create_app(server: Server) -> Starlette:
     async def openapi_v2(request: Request) -> Response:
         return status_response(path_not_found())
 
+    async def openapi_v3(request: Request) -> Response:
+        try:
+            return openapi.handle(server.registry, request)
+        except StatusError as err:
+            return status_response(err)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await server.start()
@@ -87,6 +93,7 @@ def create_app(server: Server) -> Starlette:
         Route("/version", version), Route("/version/", version),
         Route("/healthz", health), Route("/livez", health), Route("/readyz", health),
         Route("/openapi/v2", openapi_v2),
+        Route("/openapi/v3", openapi_v3), Route("/openapi/v3/{path:path}", openapi_v3),
         Route("/{path:path}", api, methods=ALL_METHODS),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)

@@ -82,18 +82,28 @@ async def _get(server: Server, request: Request, target: Target) -> Response:
     return list_response(info, result)
 
 
+def _warn(response: Response, warnings: list[str]) -> Response:
+    """Warning headers as the apiserver sends them: `299 - "<text>"`, one per warning."""
+    for text in warnings:
+        escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+        response.headers.append("Warning", f'299 - "{escaped}"')
+    return response
+
+
 async def _create(server: Server, request: Request, target: Target) -> Response:
     obj = await read_body(request)
-    kv = server.store.create(target.info, target.namespace, obj, write_options(request))
-    return _answer(request, target, kv.obj, kv.value if kv.mod_rev else None, 201)
+    opts = write_options(request)
+    kv = server.store.create(target.info, target.namespace, obj, opts)
+    return _warn(_answer(request, target, kv.obj, kv.value if kv.mod_rev else None, 201), opts.warnings)
 
 
 async def _update(server: Server, request: Request, target: Target) -> Response:
     assert target.name is not None
     obj = await read_body(request)
+    opts = write_options(request)
     kv = server.store.update(target.info, target.namespace, target.name, obj,
-                             subresource=target.subresource, opts=write_options(request))
-    return _answer(request, target, kv.obj, kv.value)
+                             subresource=target.subresource, opts=opts)
+    return _warn(_answer(request, target, kv.obj, kv.value), opts.warnings)
 
 
 async def _patch(server: Server, request: Request, target: Target) -> Response:
@@ -102,10 +112,14 @@ async def _patch(server: Server, request: Request, target: Target) -> Response:
     opts = write_options(request)
     if opts.force and ptype != negotiation.patching.APPLY:
         raise StatusError(422, "Invalid", "force: Forbidden: may not be specified for non-apply patch")
+    if ptype == negotiation.patching.APPLY and not request.query_params.get("fieldManager"):
+        from fakeapi.registry.apply import missing_field_manager
+
+        raise missing_field_manager()
     body = await request.body()
-    kv = server.store.patch(target.info, target.namespace, target.name, ptype, body,
-                            subresource=target.subresource, opts=opts)
-    return _answer(request, target, kv.obj, kv.value, 201 if kv.create_rev == kv.mod_rev else 200)
+    kv, created = server.store.patch(target.info, target.namespace, target.name, ptype, body,
+                                     subresource=target.subresource, opts=opts)
+    return _warn(_answer(request, target, kv.obj, kv.value, 201 if created else 200), opts.warnings)
 
 
 async def _delete(server: Server, request: Request, target: Target) -> Response:
