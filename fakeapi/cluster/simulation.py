@@ -1,12 +1,15 @@
 """Wires the simulated cluster into a Server: nodes and their heartbeats, the scheduler, the kubelets
-(with their log store, which becomes the server's LogSource) and static pods."""
+(with their log store, which becomes the server's LogSource), static pods, and the controllers of
+`workloads` and `platform`."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import TYPE_CHECKING
 
+from fakeapi.cluster import platform, workloads
 from fakeapi.cluster.clock import SimClock
+from fakeapi.cluster.context import ClusterContext
 from fakeapi.cluster.events import EventRecorder
 from fakeapi.cluster.kubelet import Kubelet
 from fakeapi.cluster.logs import LogStore
@@ -28,7 +31,9 @@ async def simulation(server: Server) -> None:
     server.logs = logs
     register_nodes(server, specs)
     kubelet = Kubelet(server, specs, clock, recorder, logs)
+    ctx = ClusterContext(server, clock, recorder, specs)
     parts = [node_heartbeats(server, specs, clock), scheduler(server, recorder), kubelet.run()]
+    parts += [controller(ctx) for controller in workloads.CONTROLLERS + platform.CONTROLLERS]
     if config.static_pod_path is not None:
         from fakeapi.cluster.staticpods import static_pods
 
