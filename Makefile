@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/fakeapi serve --port $(PORT) $(ARGS)
+	$(BIN)/fakeapi serve --port $(PORT) --static-pod-path manifests/static $(ARGS)
 
 test: $(STAMP)
 	$(BIN)/lint-imports --config pyproject.toml
