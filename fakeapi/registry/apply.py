@@ -30,7 +30,7 @@ import orjson
 import yaml
 
 from fakeapi import codec
-from fakeapi.errors import StatusError, bad_request, internal
+from fakeapi.errors import StatusCause, StatusError, bad_request, internal
 from fakeapi.registry import objectmeta
 from fakeapi.registry.fielderrors import FieldError
 from fakeapi.registry.fieldmanager import (
@@ -107,8 +107,8 @@ def _gvk_string(obj: Obj) -> str:
 def conflict_error(conflicts: list[tuple[Entry, PathT]]) -> StatusError:
     """managedfields/internal/conflict.go NewConflictError."""
     conflicts = sorted(conflicts, key=lambda c: c[0].ident_json())
-    causes = [{"reason": "FieldManagerConflict", "message": f"conflict with {entry.describe()}",
-               "field": path_string(path)} for entry, path in conflicts]
+    causes: list[StatusCause] = [{"reason": "FieldManagerConflict", "message": f"conflict with {entry.describe()}",
+                                  "field": path_string(path)} for entry, path in conflicts]
     if len(conflicts) == 1:
         entry, path = conflicts[0]
         message = f"Apply failed with 1 conflict: conflict with {entry.describe()}: {path_string(path)}"
@@ -121,7 +121,7 @@ def conflict_error(conflicts: list[tuple[Entry, PathT]]) -> StatusError:
                 lines.append(f"conflicts with {entry.describe()}:")
             lines.append(f"- {path_string(path)}")
         message = f"Apply failed with {len(conflicts)} conflicts: " + "\n".join(lines)
-    return StatusError(409, "Conflict", message, {"causes": causes})  # type: ignore[typeddict-item]
+    return StatusError(409, "Conflict", message, {"causes": causes})
 
 
 # ---- merge and prune -------------------------------------------------------------------------------
@@ -293,13 +293,14 @@ def apply_patch(current: Obj | None, applied: Obj, *, manager: str, force: bool,
     if has_status is None:
         has_status = shape.kind == STRUCT and "status" in shape.props
     live: Obj = codec.deepcopy(current) if current is not None else {}
+    managers = live_managers(live)
     live_meta = live.get("metadata")
     if isinstance(live_meta, dict):
         live_meta.pop("managedFields", None)
     ignored = ignored_fields(live or applied, subresource=subresource, has_status=has_status)
     try:
-        return _apply(current, live, applied, shape, manager=manager, force=force, api_version=api_version,
-                      subresource=subresource, ignored=ignored, now=now)
+        return _apply(current is not None, live, managers, applied, shape, manager=manager, force=force,
+                      api_version=api_version, subresource=subresource, ignored=ignored, now=now)
     except ShapeError as exc:
         name = (meta or {}).get("name", "") if isinstance(meta, dict) else ""
         namespace = (meta or {}).get("namespace", "") if isinstance(meta, dict) else ""
@@ -307,10 +308,9 @@ def apply_patch(current: Obj | None, applied: Obj, *, manager: str, force: bool,
                        f"{exc}") from None
 
 
-def _apply(current: Obj | None, live: Obj, applied: Obj, shape: Shape, *, manager: str, force: bool,
+def _apply(exists: bool, live: Obj, managers: Managers, applied: Obj, shape: Shape, *, manager: str, force: bool,
            api_version: str, subresource: str, ignored: frozenset[str], now: str) -> Obj:
-    managers = live_managers(current)
-    if not managers and current is not None:
+    if not managers and exists:
         before = compare(zero_like(comparable(live, ignored), shape), comparable(live, ignored), shape)
         owned = strip_meta(before.changed().difference(before.removed))
         if not owned.empty():
@@ -320,7 +320,7 @@ def _apply(current: Obj | None, live: Obj, applied: Obj, shape: Shape, *, manage
     applier = Entry(manager, "Apply", api_version, subresource, None, strip_meta(applied_full))
     last = managers.get(applier.ident)
     managers[applier.ident] = applier
-    merged = merge(live, applied, shape)
+    merged: Obj = merge(live, applied, shape)
     if last is not None:
         merged = codec.deepcopy(merged)
         _prune(merged, shape, managers, applied_full, last)

@@ -231,7 +231,11 @@ def _value_order(value: Any) -> tuple[int, Any]:
 
 
 class FieldSet:
-    """A set of field paths, stored as a trie keyed by FieldsV1 path elements."""
+    """A set of field paths, stored as a trie keyed by FieldsV1 path elements.
+
+    Sets are built once (insert, of, from_fields, to_field_set) and then treated as values: the set
+    operations return new sets that may share unchanged subtrees with their operands.
+    """
 
     __slots__ = ("member", "children")
 
@@ -267,18 +271,15 @@ class FieldSet:
     def empty(self) -> bool:
         return not self.member and not self.children
 
-    def copy(self) -> FieldSet:
-        out = FieldSet()
-        out.member = self.member
-        out.children = {pe: child.copy() for pe, child in self.children.items()}
-        return out
-
     def union(self, other: FieldSet) -> FieldSet:
         out = FieldSet()
         out.member = self.member or other.member
-        for pe in self.children.keys() | other.children.keys():
-            a, b = self.children.get(pe), other.children.get(pe)
-            out.children[pe] = a.union(b) if a is not None and b is not None else (a or b).copy()  # type: ignore[union-attr]
+        for pe, child in self.children.items():
+            theirs = other.children.get(pe)
+            out.children[pe] = child if theirs is None else child.union(theirs)
+        for pe, child in other.children.items():
+            if pe not in self.children:
+                out.children[pe] = child
         return out
 
     def difference(self, other: FieldSet) -> FieldSet:
@@ -287,7 +288,7 @@ class FieldSet:
         out.member = self.member and not other.member
         for pe, child in self.children.items():
             theirs = other.children.get(pe)
-            sub = child.copy() if theirs is None else child.difference(theirs)
+            sub = child if theirs is None else child.difference(theirs)
             if not sub.empty():
                 out.children[pe] = sub
         return out
@@ -527,12 +528,15 @@ _STRIPPED_META = ("name", "namespace", "creationTimestamp", "selfLink", "uid", "
 
 def strip_meta(fields: FieldSet) -> FieldSet:
     """The fields no manager ever owns (managedfields' stripMetaManager)."""
-    out = fields.copy()
+    out = FieldSet()
+    out.member = fields.member
+    out.children = dict(fields.children)
     out.children.pop("f:apiVersion", None)
     out.children.pop("f:kind", None)
     meta = out.children.get("f:metadata")
     if meta is not None:
-        meta.member = False
+        meta = out.children["f:metadata"] = FieldSet()
+        meta.children = dict(fields.children["f:metadata"].children)
         for name in _STRIPPED_META:
             meta.children.pop("f:" + name, None)
         if meta.empty():
@@ -550,14 +554,48 @@ def ignored_fields(obj: Obj | None, *, subresource: str, has_status: bool) -> fr
 
 # ---- managedFields entries -------------------------------------------------------------------------
 
-@dataclass
 class Entry:
-    manager: str
-    operation: str
-    api_version: str
-    subresource: str
-    time: str | None
-    fields: FieldSet
+    """One managedFields entry; its FieldsV1 is parsed only when a write touches it."""
+
+    __slots__ = ("manager", "operation", "api_version", "subresource", "time", "_fields", "_raw")
+
+    def __init__(self, manager: str, operation: str, api_version: str, subresource: str, time: str | None,
+                 fields: FieldSet | None = None, *, raw_fields: dict[str, Any] | None = None) -> None:
+        self.manager = manager
+        self.operation = operation
+        self.api_version = api_version
+        self.subresource = subresource
+        self.time = time
+        self._fields = fields
+        self._raw = raw_fields if fields is None else None
+
+    @property
+    def fields(self) -> FieldSet:
+        if self._fields is None:
+            self._fields = FieldSet.from_fields(self._raw or {})
+            self._raw = None
+        return self._fields
+
+    @fields.setter
+    def fields(self, value: FieldSet) -> None:
+        self._fields = value
+        self._raw = None
+
+    def is_empty(self) -> bool:
+        return not self._raw if self._fields is None else self._fields.empty()
+
+    def subtract(self, paths: FieldSet) -> None:
+        """Drop `paths` from this entry, rewriting only the touched branches of an unparsed FieldsV1."""
+        if self._fields is None:
+            self._raw = _raw_difference(self._raw or {}, paths)
+        else:
+            self._fields = self._fields.difference(paths)
+
+    def overlaps(self, paths: FieldSet) -> bool:
+        """Whether any member of `paths` is owned here, read straight from the wire form if unparsed."""
+        if self._fields is None:
+            return _raw_overlaps(paths, self._raw or {})
+        return not self._fields.intersection(paths).empty()
 
     @property
     def ident(self) -> tuple[str, str, str, str]:
@@ -588,13 +626,46 @@ class Entry:
         if self.time is not None:
             out["time"] = self.time
         out["fieldsType"] = "FieldsV1"
-        out["fieldsV1"] = self.fields.to_fields()
+        out["fieldsV1"] = self._raw if self._fields is None else self._fields.to_fields()
         if self.subresource:
             out["subresource"] = self.subresource
         return out
 
 
 Managers = dict[tuple[str, str, str, str], Entry]
+
+
+def _raw_difference(raw: dict[str, Any], paths: FieldSet) -> dict[str, Any]:
+    out = dict(raw)
+    for pe, child in paths.children.items():
+        sub = out.get(pe)
+        if not isinstance(sub, dict):
+            continue
+        member = not sub or "." in sub
+        children = {k: v for k, v in sub.items() if k != "."}
+        if child.children and children:
+            children = _raw_difference(children, child)
+        if child.member:
+            member = False
+        if member:
+            out[pe] = {".": {}, **children} if children else {}
+        elif children:
+            out[pe] = children
+        else:
+            del out[pe]
+    return out
+
+
+def _raw_overlaps(paths: FieldSet, raw: dict[str, Any]) -> bool:
+    for pe, child in paths.children.items():
+        sub = raw.get(pe)
+        if not isinstance(sub, dict):
+            continue
+        if child.member and (not sub or "." in sub):
+            return True
+        if child.children and _raw_overlaps(child, sub):
+            return True
+    return False
 
 
 def decode_managed_fields(raw: Any) -> Managers:
@@ -615,9 +686,11 @@ def decode_managed_fields(raw: Any) -> Managers:
             raise ValueError("apiVersion must not be empty")
         if item.get("fieldsType") != "FieldsV1":
             raise ValueError("fieldsType must be FieldsV1")
-        fields = FieldSet.from_fields(item.get("fieldsV1") or {})
+        raw_fields = item.get("fieldsV1")
+        if raw_fields is not None and not isinstance(raw_fields, dict):
+            raise ValueError("fieldsV1 must be an object")
         entry = Entry(str(item.get("manager") or ""), operation, api_version, str(item.get("subresource") or ""),
-                      item.get("time") if isinstance(item.get("time"), str) else None, fields)
+                      item.get("time") if isinstance(item.get("time"), str) else None, raw_fields=raw_fields or {})
         managers[entry.ident] = entry
     return managers
 
@@ -625,7 +698,7 @@ def decode_managed_fields(raw: Any) -> Managers:
 def encode_managed_fields(managers: Managers) -> list[dict[str, Any]]:
     entries = sorted(managers.values(), key=lambda e: (e.operation, e.time or "", e.manager, e.api_version,
                                                        e.subresource))
-    return [e.encode() for e in entries if not e.fields.empty()]
+    return [e.encode() for e in entries if not e.is_empty()]
 
 
 def _is_reset(raw: Any) -> bool:
@@ -661,32 +734,41 @@ def _cap_update_managers(managers: Managers) -> None:
 
 
 def live_managers(obj: Obj | None) -> Managers:
+    """The decoded managedFields of an object, nothing when they are malformed. Entries keep references
+    into `obj`, so pass an object the result may share structure with."""
+    return _decode_or_empty(((obj or {}).get("metadata") or {}).get("managedFields"))
+
+
+def _decode_or_empty(raw: Any) -> Managers:
     try:
-        return decode_managed_fields(((obj or {}).get("metadata") or {}).get("managedFields"))
+        return decode_managed_fields(raw)
     except ValueError:
         return {}
 
 
+def _private(raw: Any) -> Any:
+    return orjson.loads(orjson.dumps(raw)) if raw is not None else None
+
+
 def managed_fields_after_update(old: Obj | None, new: Obj, manager: str, api_version: str, now: str, *,
                                 subresource: str = "", has_status: bool | None = None) -> list[dict[str, Any]]:
-    """The managedFields the apiserver stores after a create (old None), update or non-apply patch."""
+    """The managedFields the apiserver stores after a create (old None), update or non-apply patch.
+
+    `new` must be the caller's private object: the result may share structure with its managedFields.
+    """
     group, version = split_api_version(api_version)
     shape = root_shape(group, version, str(new.get("kind") or ""))
     if has_status is None:
         has_status = shape.kind == STRUCT and "status" in shape.props
     old_meta = (old or {}).get("metadata") or {}
+    old_raw = old_meta.get("managedFields")
     new_raw = (new.get("metadata") or {}).get("managedFields")
     if subresource:
-        base = live_managers(old)
+        base = _decode_or_empty(new_raw if new_raw == old_raw else _private(old_raw))
     elif _is_reset(new_raw):
         base = {}
     else:
-        try:
-            base = decode_managed_fields(new_raw)
-        except ValueError:
-            base = {}
-        if not base:
-            base = live_managers(old)
+        base = _decode_or_empty(new_raw) or _decode_or_empty(_private(old_raw))
     if not base and old is not None and old_meta.get("uid"):
         return []
     ignored = ignored_fields(new, subresource=subresource, has_status=has_status)
@@ -694,23 +776,24 @@ def managed_fields_after_update(old: Obj | None, new: Obj, manager: str, api_ver
     before = comparable(old, ignored) if old is not None else zero_like(after, shape)
     try:
         diff = compare(before, after, shape)
-    except ShapeError:
-        return list(old_meta.get("managedFields") or [])
-    if diff.empty():
-        return encode_managed_fields(base)
-    changed, removed = diff.changed(), diff.removed
-    managers: Managers = {}
-    for ident, entry in base.items():
-        fields = entry.fields.difference(changed).difference(removed)
-        if not fields.empty():
-            managers[ident] = Entry(entry.manager, entry.operation, entry.api_version, entry.subresource,
-                                    entry.time, fields)
-    own = strip_meta(changed.difference(removed))
-    if not own.empty():
-        entry = Entry(manager or "unknown", "Update", api_version, subresource, now, own)
-        previous = managers.get(entry.ident)
-        if previous is not None:
-            entry.fields = own.union(previous.fields)
-        managers[entry.ident] = entry
-    _cap_update_managers(managers)
-    return encode_managed_fields(managers)
+        if diff.empty():
+            return encode_managed_fields(base)
+        changed, removed = diff.changed(), diff.removed
+        touched = changed.union(removed)
+        managers: Managers = {}
+        for ident, entry in base.items():
+            if entry.overlaps(touched):
+                entry.subtract(touched)
+            if not entry.is_empty():
+                managers[ident] = entry
+        own = strip_meta(changed.difference(removed))
+        if not own.empty():
+            entry = Entry(manager or "unknown", "Update", api_version, subresource, now, own)
+            previous = managers.get(entry.ident)
+            if previous is not None:
+                entry.fields = own.union(previous.fields)
+            managers[entry.ident] = entry
+        _cap_update_managers(managers)
+        return encode_managed_fields(managers)
+    except (ShapeError, ValueError):
+        return list(_private(old_raw) or [])

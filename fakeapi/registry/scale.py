@@ -57,7 +57,7 @@ def update_scale(store: ResourceStore, info: ResourceInfo, namespace: str | None
         obj.setdefault("spec", {})["replicas"] = replicas
         return obj
 
-    return store.guaranteed_update(info, namespace, name, mutate, opts=opts, precondition_rv=rv)
+    return store.guaranteed_update(info, namespace, name, mutate, subresource="scale", opts=opts, precondition_rv=rv)
 
 
 def patch_scale(store: ResourceStore, info: ResourceInfo, namespace: str | None, name: str, patch_type: str,

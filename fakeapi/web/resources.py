@@ -111,7 +111,11 @@ async def _patch(server: Server, request: Request, target: Target) -> Response:
     ptype = negotiation.patch_type(request.headers.get("content-type"))
     opts = write_options(request)
     if opts.force and ptype != negotiation.patching.APPLY:
-        raise StatusError(422, "Invalid", "force: Forbidden: may not be specified for non-apply patch")
+        raise StatusError(422, "Invalid", 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be '
+                                          "specified for non-apply patch",
+                          {"group": "meta.k8s.io", "kind": "PatchOptions",
+                           "causes": [{"reason": "FieldValueForbidden", "field": "force",
+                                       "message": "Forbidden: may not be specified for non-apply patch"}]})
     if ptype == negotiation.patching.APPLY and not request.query_params.get("fieldManager"):
         from fakeapi.registry.apply import missing_field_manager
 
