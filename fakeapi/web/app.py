@@ -1,7 +1,7 @@
 """The Starlette application: a handful of fixed endpoints and one catch-all for the resource API.
 
-All API paths go through one route and `paths.parse`, which is cheaper than a long route table and keeps
-URL grammar in one place. Every error leaves as a v1 Status, rendered here and nowhere else.
+All API paths go through the first routes and `paths.parse`, which is cheaper than a long route table
+(route matching is a regex per route, per request) and keeps URL grammar in one place. Every error leaves as a v1 Status, rendered here and nowhere else.
 """
 
 from __future__ import annotations
@@ -90,6 +90,8 @@ def create_app(server: Server) -> Starlette:
             await server.stop()
 
     routes = [
+        Route("/api/{path:path}", api, methods=ALL_METHODS), Route("/apis/{path:path}", api, methods=ALL_METHODS),
+        Route("/api", api, methods=ALL_METHODS), Route("/apis", api, methods=ALL_METHODS),
         Route("/version", version), Route("/version/", version),
         Route("/healthz", health), Route("/livez", health), Route("/readyz", health),
         Route("/openapi/v2", openapi_v2),

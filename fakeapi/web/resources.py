@@ -57,16 +57,17 @@ async def handle(server: Server, request: Request, target: Target) -> Response:
 def _answer(request: Request, target: Target, obj: dict[str, Any], raw: bytes | None, status: int = 200) -> Response:
     accept = request.headers.get("accept")
     if accept and "as=Table" in accept and negotiation.wants_table(accept):
-        return table_response(target.info, [obj], include_object_param(request.query_params.get("includeObject")))
+        include = request.query_params.get("includeObject") if request.scope["query_string"] else None
+        return table_response(target.info, [obj], include_object_param(include))
     return raw_response(raw, status) if raw is not None else json_response(obj, status)
 
 
 async def _get(server: Server, request: Request, target: Target) -> Response:
-    q = request.query_params
     info = target.info
-    if target.name is not None and not target.legacy_watch and "watch" not in q:
+    if target.name is not None and not target.legacy_watch and b"watch" not in request.scope["query_string"]:
         kv = server.store.get(info, target.namespace, target.name)
         return _answer(request, target, kv.obj, kv.value)
+    q = request.query_params
     opts = ListOptions.parse(q)
     if target.name is not None:
         name_sel = f"metadata.name={target.name}"
