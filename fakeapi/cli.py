@@ -132,5 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    # `etcdctl get --prefix KEY`: argparse has already given the optional KEY its default by then
+    if args.command == "etcdctl" and len(extra) == 1 and not extra[0].startswith("-") and args.key == "/registry/":
+        args.key, extra = extra[0], []
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     return int(args.func(args))

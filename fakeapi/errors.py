@@ -127,7 +127,7 @@ def gone_too_old(requested: int, oldest: int) -> StatusError:
 
 def too_large_rv(requested: int, current: int) -> StatusError:
     return StatusError(504, "Timeout",
-                       f"Too large resource version: {requested}, current: {current}",
+                       f"Timeout: Too large resource version: {requested}, current: {current}",
                        {"causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}],
                         "retryAfterSeconds": 1})
 

@@ -13,14 +13,11 @@ from typing import Any
 from fakeapi.errors import StatusError, bad_request
 from fakeapi.registry.fielderrors import FieldError, forbidden, invalid_value, not_supported
 
-TRUE_VALUES_EXCLUDED = ("0", "false", "False")
-
-
 def _flag(q: Mapping[str, str], name: str) -> bool:
     """apimachinery's bool query conversion: present with any value but 0/false means true."""
     if name not in q:
         return False
-    return q[name] not in TRUE_VALUES_EXCLUDED
+    return q[name].lower() not in ("0", "false")
 
 
 def _int(q: Mapping[str, str], name: str) -> int | None:
@@ -64,7 +61,7 @@ class ListOptions:
             resource_version_match=q.get("resourceVersionMatch", ""),
             watch=_flag(q, "watch"),
             allow_watch_bookmarks=_flag(q, "allowWatchBookmarks"),
-            send_initial_events=None if sie is None else sie not in TRUE_VALUES_EXCLUDED,
+            send_initial_events=None if sie is None else sie.lower() not in ("0", "false"),
             timeout_seconds=_int(q, "timeoutSeconds"),
         )
         opts.validate()
@@ -83,36 +80,48 @@ class ListOptions:
         return rv
 
     def validate(self) -> None:
-        errs: list[FieldError] = []
-        match = self.resource_version_match
-        if self.watch:
-            if self.send_initial_events is not None:
-                if match != "NotOlderThan":
-                    errs.append(forbidden("resourceVersionMatch",
-                                          "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"))
-            elif match:
-                errs.append(forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"))
-        else:
-            if self.send_initial_events is not None:
-                errs.append(forbidden("sendInitialEvents", "sendInitialEvents is forbidden for list"))
-            if match:
-                if match not in ("Exact", "NotOlderThan"):
-                    errs.append(not_supported("resourceVersionMatch", match, ("Exact", "NotOlderThan", "")))
-                elif not self.resource_version:
-                    errs.append(forbidden("resourceVersionMatch",
-                                          "resourceVersionMatch is forbidden unless resourceVersion is provided"))
-                elif self.continue_token:
-                    errs.append(forbidden("resourceVersionMatch",
-                                          "resourceVersionMatch is forbidden when continue is provided"))
-                elif match == "Exact" and self.resource_version == "0":
-                    errs.append(forbidden("resourceVersionMatch",
-                                          'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'))
+        """apimachinery's ValidateListOptions / validateWatchOptions: every error, in their order."""
+        errs = self._watch_errors() if self.watch else self._list_errors()
         if errs:
             raise _list_options_invalid(errs)
         self.parsed_rv()
 
+    def _list_errors(self) -> list[FieldError]:
+        errs: list[FieldError] = []
+        match = self.resource_version_match
+        if match:
+            if not self.resource_version:
+                errs.append(forbidden("resourceVersionMatch",
+                                      "resourceVersionMatch is forbidden unless resourceVersion is provided"))
+            if self.continue_token:
+                errs.append(forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden when continue is provided"))
+            if match not in ("Exact", "NotOlderThan"):
+                errs.append(not_supported("resourceVersionMatch", match, ("Exact", "NotOlderThan", "")))
+            if match == "Exact" and self.resource_version == "0":
+                errs.append(forbidden("resourceVersionMatch",
+                                      'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'))
+        if self.send_initial_events is not None:
+            errs.append(forbidden("sendInitialEvents", "sendInitialEvents is forbidden for list"))
+        return errs
 
-PROPAGATION_POLICIES = ("Orphan", "Background", "Foreground")
+    def _watch_errors(self) -> list[FieldError]:
+        errs: list[FieldError] = []
+        match = self.resource_version_match
+        if self.send_initial_events is not None and match != "NotOlderThan":
+            errs.append(forbidden("resourceVersionMatch",
+                                  "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"))
+        if match:
+            if self.send_initial_events is None:
+                errs.append(forbidden("resourceVersionMatch",
+                                      "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"))
+            if match != "NotOlderThan":
+                errs.append(not_supported("resourceVersionMatch", match, ("NotOlderThan",)))
+            if self.continue_token:
+                errs.append(forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden when continue is provided"))
+        return errs
+
+
+PROPAGATION_POLICIES = ("Foreground", "Background", "Orphan")
 
 
 @dataclass
@@ -136,11 +145,11 @@ class DeleteOptions:
             orphan_dependents=b.get("orphanDependents", (q.get("orphanDependents") == "true") if "orphanDependents" in q else None),
             precondition_uid=pre.get("uid"),
             precondition_rv=pre.get("resourceVersion"),
-            dry_run=parse_dry_run(q, b.get("dryRun")),
+            dry_run=parse_dry_run(q, b.get("dryRun"), "DeleteOptions"),
         )
         errs: list[FieldError] = []
         if opts.propagation_policy is not None and opts.propagation_policy not in PROPAGATION_POLICIES:
-            errs.append(not_supported("propagationPolicy", opts.propagation_policy, PROPAGATION_POLICIES))
+            errs.append(not_supported("propagationPolicy", opts.propagation_policy, PROPAGATION_POLICIES + ("nil",)))
         if opts.orphan_dependents is not None and opts.propagation_policy is not None:
             errs.append(invalid_value("propagationPolicy", opts.propagation_policy,
                                       "orphanDependents and deletionPropagation cannot be both set"))
@@ -155,17 +164,19 @@ class DeleteOptions:
         return opts
 
 
-def parse_dry_run(q: Mapping[str, str] | None, body_value: Any = None) -> bool:
+def parse_dry_run(q: Mapping[str, str] | None, body_value: Any = None, options_kind: str = "CreateOptions") -> bool:
+    """ValidateDryRun: only "All"; a bad list is reported whole, as a Go []string."""
     values: list[str] = []
     if isinstance(body_value, list):
         values.extend(str(v) for v in body_value)
     if q is not None and "dryRun" in q:
         values.extend(v for v in q["dryRun"].split(",") if v)
-    for v in values:
-        if v != "All":
-            raise StatusError(422, "Invalid", f'dryRun: Unsupported value: "{v}": supported values: "All"',
-                              {"causes": [{"reason": "FieldValueNotSupported", "field": "dryRun",
-                                           "message": f'Unsupported value: "{v}": supported values: "All"'}]})
+    if any(v != "All" for v in values):
+        shown = "[]string{" + ", ".join(f'"{v}"' for v in values) + "}"
+        body = f'Unsupported value: {shown}: supported values: "All"'
+        raise StatusError(422, "Invalid", f'{options_kind}.meta.k8s.io "" is invalid: dryRun: {body}',
+                          {"group": "meta.k8s.io", "kind": options_kind,
+                           "causes": [{"reason": "FieldValueNotSupported", "field": "dryRun", "message": body}]})
     return bool(values)
 
 
@@ -180,12 +191,12 @@ class WriteOptions:
     warnings: list[str] = field(default_factory=list)
 
     @classmethod
-    def parse(cls, q: Mapping[str, str], user_agent: str = "") -> WriteOptions:
+    def parse(cls, q: Mapping[str, str], user_agent: str = "", options_kind: str = "CreateOptions") -> WriteOptions:
         fv = q.get("fieldValidation", "Warn") or "Warn"
         if fv not in ("Ignore", "Warn", "Strict"):
             raise bad_request(f'fieldValidation must be one of "Ignore", "Warn", or "Strict", got "{fv}"')
         manager = q.get("fieldManager", "")
         if len(manager) > 128:
             raise StatusError(422, "Invalid", "fieldManager: Too long: may not be more than 128 bytes")
-        return cls(dry_run=parse_dry_run(q), field_manager=manager or user_agent.split("/", 1)[0],
+        return cls(dry_run=parse_dry_run(q, None, options_kind), field_manager=manager or user_agent.split("/", 1)[0],
                    field_validation=fv, force=_flag(q, "force"))

@@ -1,8 +1,8 @@
 """Patch application for PATCH requests: JSON merge patch (RFC 7386) and JSON patch (RFC 6902).
 
-Errors are the apiserver's: a malformed patch is 400 BadRequest, a JSON patch whose `test` fails or
-whose path does not exist is 422 Invalid-like 500s in old servers; we answer 422 with the reason, as
-current apiservers do for "the server rejected our request due to an error in our request".
+Errors are the apiserver's: a malformed patch is 400 BadRequest; a JSON patch whose `test` fails or whose
+path does not exist is a 422 "the server rejected our request due to an error in our request", with
+the reason in the Status cause.
 """
 
 from __future__ import annotations
@@ -46,7 +46,9 @@ def _split(path: str) -> list[str]:
 
 
 def _patch_error(message: str) -> StatusError:
-    return StatusError(422, "Invalid", message)
+    """NewGenericServerResponse(422): a fixed message, the reason in the Status cause."""
+    return StatusError(422, "Invalid", "the server rejected our request due to an error in our request",
+                       {"causes": [{"reason": "FieldValueInvalid", "field": "patch", "message": message}]})
 
 
 def _parent(doc: Any, tokens: list[str], path: str) -> tuple[Any, str]:
@@ -124,7 +126,8 @@ def json_patch(doc: Any, ops: Any) -> Any:
         raise bad_request("json: cannot unmarshal object into Go value of type jsonpatch.Patch")
     if len(ops) > MAX_JSON_PATCH_OPS:
         raise StatusError(413, "RequestEntityTooLarge",
-                          f"The allowed maximum operations in a JSON patch is {MAX_JSON_PATCH_OPS}, got {len(ops)}")
+                          f"Request entity too large: The allowed maximum operations in a JSON patch is "
+                          f"{MAX_JSON_PATCH_OPS}, got {len(ops)}")
     for op in ops:
         if not isinstance(op, dict) or "op" not in op:
             raise bad_request("Unexpected kind: ")

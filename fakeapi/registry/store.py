@@ -109,6 +109,13 @@ class ResourceStore:
         meta["name"] = name
         self._apply_namespace(info, namespace, meta)
         requested_rv = str(meta.get("resourceVersion") or "")
+        requested_uid = str(meta.get("uid") or "")
+        if requested_uid:
+            current = self.get(info, namespace, name)
+            if current.obj["metadata"].get("uid") != requested_uid:
+                raise conflict(info.plural, info.group, name,
+                               f"Precondition failed: UID in precondition: {requested_uid}, UID in object meta: "
+                               f"{current.obj['metadata'].get('uid')}")
         if not requested_rv and not info.allow_unconditional_update:
             self._validate(info, new, [FieldError("Invalid", "metadata.resourceVersion", "0x0",
                                                   "must be specified for an update")])
@@ -249,14 +256,16 @@ class ResourceStore:
         opts = opts or DeleteOptions()
         current = self.get(info, namespace, name)
         meta = current.obj["metadata"]
+        # rest.BeforeDelete checks the preconditions first and names the Kind, not the resource
         if opts.precondition_uid is not None and opts.precondition_uid != meta.get("uid"):
-            raise conflict(info.plural, info.group, name,
-                           f"Precondition failed: UID in precondition: {opts.precondition_uid}, "
-                           f"UID in object meta: {meta.get('uid')}")
+            raise conflict(info.kind, info.group, name,
+                           f"the UID in the precondition ({opts.precondition_uid}) does not match the UID in record "
+                           f"({meta.get('uid')}). The object might have been deleted and then recreated")
         if opts.precondition_rv is not None and opts.precondition_rv != meta.get("resourceVersion"):
-            raise conflict(info.plural, info.group, name,
-                           f"Precondition failed: ResourceVersion in precondition: {opts.precondition_rv}, "
-                           f"ResourceVersion in object meta: {meta.get('resourceVersion')}")
+            raise conflict(info.kind, info.group, name,
+                           f"the ResourceVersion in the precondition ({opts.precondition_rv}) does not match the "
+                           f"ResourceVersion in record ({meta.get('resourceVersion')}). The object might have been "
+                           "modified")
         grace = _strategy(info).grace_period(current.obj, opts.grace_period_seconds)
         finalizers = list(meta.get("finalizers") or [])
         policy = opts.propagation_policy
@@ -277,6 +286,8 @@ class ResourceStore:
         nmeta = new["metadata"]
         existing_grace = nmeta.get("deletionGracePeriodSeconds")
         if not nmeta.get("deletionTimestamp") or (existing_grace is not None and grace < existing_grace):
+            if not nmeta.get("deletionTimestamp") and nmeta.get("generation", 0) > 0:
+                nmeta["generation"] += 1
             nmeta["deletionTimestamp"] = objectmeta.rfc3339(datetime.now(timezone.utc) + timedelta(seconds=max(grace, 0)))
             nmeta["deletionGracePeriodSeconds"] = max(grace, 0)
         if finalizers:

@@ -65,18 +65,24 @@ async def watch_objects(storage: Storage, info: ResourceInfo, namespace: str | N
     rv = opts.parsed_rv()
     send_initial = opts.send_initial_events if opts.send_initial_events is not None else rv is None
     initial: list[KeyValue] = []
+    current = storage.revision
+    skip_through = 0
     if send_initial:
-        start = storage.revision
-        if rv is not None and rv > start:
-            yield error_event(too_large_rv(rv, start))
+        if rv is not None and rv > current:
+            yield error_event(too_large_rv(rv, current))
             return
+        start = current
         initial = [kv for kv in storage.scan(prefix) if flt.matches(kv.obj)]
+    elif rv is None:
+        start = current
+    elif rv > current:
+        start, skip_through = current, rv  # the watch cache waits for a future version; so do we
     else:
-        start = rv or 0
+        start = rv
     try:
         watcher = storage.watch(prefix, start)
     except CompactedError as exc:
-        yield error_event(gone_too_old(exc.requested, exc.compacted + 1))
+        yield error_event(gone_too_old(exc.requested, exc.compacted))
         return
     except FutureRevisionError as exc:
         yield error_event(too_large_rv(exc.requested, exc.current))
@@ -100,6 +106,8 @@ async def watch_objects(storage: Storage, info: ResourceInfo, namespace: str | N
                     return
                 if opts.allow_watch_bookmarks:
                     yield _bookmark(info, storage.revision)
+                continue
+            if event.revision <= skip_through:
                 continue
             out = _convert(event, flt)
             if out is not None:

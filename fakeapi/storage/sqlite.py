@@ -87,7 +87,7 @@ class SqliteStorage(MemoryStorage):
                 events.append(Event(kind, kv, by_rev.get(prev_rev)))
         self._kvs = current
         self._sorted = sorted(current)
-        self._rev = rev
+        self._rev = max(rev, compacted)
         self._hub.seed(events, compacted)
 
     def _persist(self, kind: str, kv: KeyValue, prev: KeyValue | None) -> None:

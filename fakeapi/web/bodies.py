@@ -10,8 +10,12 @@ from fakeapi.registry.options import WriteOptions
 from fakeapi.web import negotiation
 
 
+OPTIONS_KIND = {"POST": "CreateOptions", "PUT": "UpdateOptions", "PATCH": "PatchOptions"}
+
+
 def write_options(request: Request) -> WriteOptions:
-    return WriteOptions.parse(request.query_params, request.headers.get("user-agent", ""))
+    return WriteOptions.parse(request.query_params, request.headers.get("user-agent", ""),
+                              OPTIONS_KIND.get(request.method, "CreateOptions"))
 
 
 async def read_body(request: Request) -> Any:

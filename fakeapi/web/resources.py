@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from fakeapi import codec
-from fakeapi.errors import StatusError, bad_request, method_not_allowed
+from fakeapi.errors import StatusError, bad_request, method_not_allowed, path_not_found
 from fakeapi.registry.options import DeleteOptions, ListOptions
 from fakeapi.web import negotiation
 from fakeapi.web.bodies import read_body, write_options
@@ -40,18 +40,25 @@ async def handle(server: Server, request: Request, target: Target) -> Response:
         if handler is None:
             raise method_not_allowed(request.method.lower(), target.info.plural, target.info.group)
         return await handler(server, request, target)
-    method = request.method
-    if method == "GET":
-        return await _get(server, request, target)
-    if method == "POST" and target.name is None:
-        return await _create(server, request, target)
-    if method == "PUT" and target.name is not None:
-        return await _update(server, request, target)
-    if method == "PATCH" and target.name is not None:
-        return await _patch(server, request, target)
-    if method == "DELETE":
-        return await _delete(server, request, target)
-    raise StatusError(405, "MethodNotAllowed", f"the server does not allow this method on the requested resource")
+    verb = _verb(request.method, target)
+    if verb is None or verb not in target.info.verbs or (
+            target.info.namespaced and target.namespace is None and verb not in ("list", "watch", "get")):
+        raise NOT_ALLOWED
+    if target.info.namespaced and target.namespace is None and target.name is not None:
+        raise path_not_found()
+    return await VERB_HANDLERS[verb](server, request, target)
+
+
+NOT_ALLOWED = StatusError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
+
+
+def _verb(method: str, target: Target) -> str | None:
+    """The apiserver verb for an HTTP method on a collection or an item."""
+    item = target.name is not None
+    if method in ("GET", "HEAD"):
+        return "get" if item else "list"
+    return {("POST", False): "create", ("PUT", True): "update", ("PATCH", True): "patch",
+            ("DELETE", True): "delete", ("DELETE", False): "deletecollection"}.get((method, item))
 
 
 def _answer(request: Request, target: Target, obj: dict[str, Any], raw: bytes | None, status: int = 200) -> Response:
@@ -69,6 +76,9 @@ async def _get(server: Server, request: Request, target: Target) -> Response:
         return _answer(request, target, kv.obj, kv.value)
     q = request.query_params
     opts = ListOptions.parse(q)
+    if target.name is not None and not opts.watch and not target.legacy_watch:
+        kv = server.store.get(info, target.namespace, target.name)
+        return _answer(request, target, kv.obj, kv.value)
     if target.name is not None:
         name_sel = f"metadata.name={target.name}"
         opts.field_selector = f"{opts.field_selector},{name_sel}" if opts.field_selector else name_sel
@@ -146,5 +156,9 @@ async def _delete(server: Server, request: Request, target: Target) -> Response:
     result = server.store.delete(info, target.namespace, target.name, opts)
     if result.deleted and not info.return_deleted_object:
         return json_response(success_status(info, result.kv))
-    status = 202 if (not result.deleted and opts.propagation_policy == "Foreground") else 200
+    status = 202 if (not result.deleted and opts.orphan_dependents is False) else 200
     return raw_response(result.kv.value, status) if result.kv.mod_rev else json_response(result.kv.obj, status)
+
+
+VERB_HANDLERS = {"get": _get, "list": _get, "create": _create, "update": _update, "patch": _patch,
+                 "delete": _delete, "deletecollection": _delete}

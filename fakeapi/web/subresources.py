@@ -56,7 +56,8 @@ async def finalize_handler(server: Server, request: Request, target: Target) -> 
             spec.pop("finalizers", None)
         return obj
 
-    kv = server.store.guaranteed_update(target.info, None, target.name, mutate, opts=write_options(request))
+    kv = server.store.guaranteed_update(target.info, None, target.name, mutate, subresource="finalize",
+                                        opts=write_options(request))
     return json_response(kv.obj)
 
 
