@@ -66,7 +66,7 @@ def _serve(args: argparse.Namespace) -> int:
                                loop="uvloop" if _has("uvloop") else "asyncio",
                                http="httptools" if _has("httptools") else "h11")
     try:
-        asyncio.run(_Uvicorn(uv_config).serve())
+        _Uvicorn(uv_config).run()  # run(), not asyncio.run(serve()): only run() installs the uvloop loop
     except KeyboardInterrupt:
         pass
     print("fakeapi: stopped", flush=True)

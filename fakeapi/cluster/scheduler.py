@@ -4,7 +4,7 @@ It keeps informer caches (nodes; requests of the pods bound to each node), filte
 predicates in `scheduling`, scores by least requested CPU then pod count, and binds through the
 pods/binding path. An unschedulable pod gets PodScheduled=False (reason Unschedulable) with the
 scheduler's `0/3 nodes are available: ...` message and a FailedScheduling event; it is retried when
-nodes or bound pods change.
+nodes or bound pods change (see Scheduler's queues).
 """
 
 from __future__ import annotations
@@ -26,21 +26,34 @@ if TYPE_CHECKING:
 
 Obj = dict[str, Any]
 SCHEDULER_NAME = "default-scheduler"
-RETRY_SECONDS = 1.0
+UNSCHEDULABLE_FLUSH = 30.0
 
 
 class Scheduler:
+    """Queues as kube-scheduler keeps them: new pods are tried at once; a pod that did not fit waits in
+    the unschedulable set until something that could change the answer happens (a node changes, a
+    bound pod goes away, the pod's own spec changes) or UNSCHEDULABLE_FLUSH seconds pass. Each pod is
+    therefore tried a bounded number of times, however many pods are pending."""
+
     def __init__(self, server: Server, recorder: EventRecorder) -> None:
         self.server = server
         self.recorder = recorder
         self.pods = resource(server, "", "v1", "pods")
         self.nodes: dict[str, Obj] = {}
         self.bound: dict[str, dict[str, dict[str, Fraction]]] = {}  # node -> pod uid -> requests
-        self.pending: dict[str, tuple[str, str]] = {}  # pod uid -> (namespace, name)
+        self.active: dict[str, tuple[str, str]] = {}  # pod uid -> (namespace, name): try now
+        self.unschedulable: dict[str, tuple[str, str, int]] = {}  # + the generation that did not fit
         self.wakeup = asyncio.Event()
 
     async def run(self) -> None:
         await asyncio.gather(self._watch_nodes(), self._watch_pods(), self._loop())
+
+    def _retry_unschedulable(self) -> None:
+        for uid, (namespace, name, _gen) in self.unschedulable.items():
+            self.active[uid] = (namespace, name)
+        self.unschedulable.clear()
+        if self.active:
+            self.wakeup.set()
 
     async def _watch_nodes(self) -> None:
         async for ev in events(self.server, resource(self.server, "", "v1", "nodes")):
@@ -48,46 +61,61 @@ class Scheduler:
             if ev.type == DELETED:
                 self.nodes.pop(name, None)
             else:
+                old = self.nodes.get(name)
                 self.nodes[name] = ev.obj
-            self.wakeup.set()
+                if old is not None and old.get("spec") == ev.obj.get("spec") and \
+                        scheduling.node_ready(old) == scheduling.node_ready(ev.obj):
+                    continue
+            self._retry_unschedulable()
 
     async def _watch_pods(self) -> None:
         async for ev in events(self.server, self.pods):
             pod = ev.obj
-            uid = pod["metadata"].get("uid", "")
+            meta = pod["metadata"]
+            uid = meta.get("uid", "")
             node = (pod.get("spec") or {}).get("nodeName")
             phase = (pod.get("status") or {}).get("phase")
             if ev.type == DELETED or phase in ("Succeeded", "Failed"):
-                self.pending.pop(uid, None)
+                self.active.pop(uid, None)
+                self.unschedulable.pop(uid, None)
                 if node and uid in self.bound.get(node, {}):
                     del self.bound[node][uid]
-                    self.wakeup.set()
+                    self._retry_unschedulable()
                 continue
             if node:
-                self.pending.pop(uid, None)
+                self.active.pop(uid, None)
+                self.unschedulable.pop(uid, None)
                 self.bound.setdefault(node, {})[uid] = scheduling.pod_requests(pod)
             elif (pod.get("spec") or {}).get("schedulerName", SCHEDULER_NAME) == SCHEDULER_NAME \
-                    and not pod["metadata"].get("deletionTimestamp"):
-                if uid not in self.pending:
-                    self.pending[uid] = (pod["metadata"]["namespace"], pod["metadata"]["name"])
+                    and not meta.get("deletionTimestamp"):
+                waiting = self.unschedulable.get(uid)
+                if waiting is not None:
+                    if waiting[2] != meta.get("generation"):
+                        del self.unschedulable[uid]
+                        self.active[uid] = (meta["namespace"], meta["name"])
+                        self.wakeup.set()
+                elif uid not in self.active:
+                    self.active[uid] = (meta["namespace"], meta["name"])
                     self.wakeup.set()
 
     async def _loop(self) -> None:
         while True:
             try:
-                await asyncio.wait_for(self.wakeup.wait(), RETRY_SECONDS)
+                await asyncio.wait_for(self.wakeup.wait(), UNSCHEDULABLE_FLUSH)
             except TimeoutError:
-                pass
+                self._retry_unschedulable()
             self.wakeup.clear()
-            for uid, (namespace, name) in list(self.pending.items()):
+            batch, self.active = self.active, {}
+            for uid, (namespace, name) in batch.items():
                 kv = self.server.storage.get(self.pods.key(namespace, name))
                 if kv is None or kv.obj["metadata"].get("uid") != uid or (kv.obj.get("spec") or {}).get("nodeName"):
-                    self.pending.pop(uid, None)
                     continue
-                self.schedule(kv.obj)
+                if not self.schedule(kv.obj):
+                    self.unschedulable[uid] = (namespace, name, kv.obj["metadata"].get("generation", 0))
             await asyncio.sleep(0)
 
-    def schedule(self, pod: Obj) -> None:
+    def schedule(self, pod: Obj) -> bool:
+        """Bind the pod, or record why it cannot be placed; whether it was bound."""
         meta = pod["metadata"]
         namespace, name = meta["namespace"], meta["name"]
         feasible, reasons = self.filter(pod)
@@ -96,12 +124,11 @@ class Scheduler:
             try:
                 bind(self.server.store, self.pods, namespace, name, node)
             except StatusError:
-                return
-            self.pending.pop(meta.get("uid", ""), None)
+                return True
             self.bound.setdefault(node, {})[meta.get("uid", "")] = scheduling.pod_requests(pod)
             self.recorder.record(pod, "Normal", "Scheduled", f"Successfully assigned {namespace}/{name} to {node}",
                                  component=SCHEDULER_NAME)
-            return
+            return True
         message = self.unschedulable_message(reasons)
         status = pod.get("status") or {}
         already = any(c.get("type") == "PodScheduled" and c.get("message") == message
@@ -114,8 +141,9 @@ class Scheduler:
             try:
                 self.server.store.guaranteed_update(self.pods, namespace, name, mark, subresource="status")
             except StatusError:
-                return
+                return False
         self.recorder.record(pod, "Warning", "FailedScheduling", message, component=SCHEDULER_NAME)
+        return False
 
     def filter(self, pod: Obj) -> tuple[list[str], Counter[str]]:
         feasible: list[str] = []

@@ -3,7 +3,8 @@
 Pages are cut from the sorted keyspace; a continue token records the first page's revision and the last
 key returned, and later pages are read as of that revision (rebuilt from the watch window), so a paged
 list is a consistent snapshot as in etcd. `remainingItemCount` is given only for unfiltered lists.
-An exact `metadata.name=` field selector is answered by a single key lookup.
+An exact `metadata.name=` field selector is answered by a single key lookup, and label selectors with
+`k=v` terms start from the storage's label index instead of scanning every object.
 """
 
 from __future__ import annotations
@@ -134,9 +135,14 @@ def list_objects(storage: Storage, info: ResourceInfo, namespace: str | None, op
         if kv is not None or not info.namespaced or namespace:
             items = [kv] if kv is not None and flt.matches(kv.obj) else []
             return ListResult(items, current)
+    pairs = flt.labels.equality_pairs() if flt.labels is not None else []
     try:
-        source: Iterator[KeyValue] = (storage.scan(prefix, start_after) if revision == current
-                                      else storage.scan_at(prefix, revision, start_after))
+        if pairs and revision == current:
+            source: Iterator[KeyValue] = iter(storage.labeled(prefix, pairs, start_after))
+        elif revision == current:
+            source = storage.scan(prefix, start_after)
+        else:
+            source = storage.scan_at(prefix, revision, start_after)
         return _page(source, flt, opts.limit, revision, prefix, storage, start_after)
     except CompactedError as exc:
         if opts.continue_token:

@@ -203,7 +203,8 @@ class LabelSelector:
         return not self.requirements and not self._nothing
 
     def equality_pairs(self) -> list[tuple[str, str]]:
-        return [(key, values[0]) for key, op, values in self.requirements if op in ("=", "==")]
+        return [(key, values[0]) for key, op, values in self.requirements
+                if op in ("=", "==") or (op == "in" and len(values) == 1)]
 
     def __str__(self) -> str:
         out = []

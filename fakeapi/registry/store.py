@@ -16,13 +16,11 @@ from typing import Any
 
 from fakeapi import codec
 from fakeapi.errors import StatusError, bad_request, conflict, forbidden, not_found
-from fakeapi.openapi import strict
-from fakeapi.registry import fieldmanager, objectmeta, patch as patching
+from fakeapi.registry import objectmeta, patch as patching
 from fakeapi.registry.fielderrors import FieldError, invalid
 from fakeapi.registry.listing import ListResult, list_objects
 from fakeapi.registry.options import DeleteOptions, ListOptions, WriteOptions
 from fakeapi.registry.resource import ResourceInfo
-from fakeapi.registry.strategicpatch import smp_for_kind
 from fakeapi.registry.strategy import Strategy
 from fakeapi.registry.validation import validate_object_meta, validate_object_meta_update
 from fakeapi.storage import KeyExistsError, KeyNotFoundError, KeyValue, RevisionMismatchError, Storage
@@ -143,6 +141,8 @@ class ResourceStore:
             elif patch_type == patching.STRATEGIC:
                 if not isinstance(patch_obj, dict):
                     raise bad_request("json: cannot unmarshal into Go value of type map[string]interface {}")
+                from fakeapi.registry.strategicpatch import smp_for_kind  # schema-driven: loaded on first use
+
                 result = smp_for_kind(current, patch_obj, info.group, info.version, info.kind)
             else:
                 raise StatusError(415, "UnsupportedMediaType", f"unsupported patch type {patch_type}")
@@ -331,6 +331,8 @@ class ResourceStore:
             raise conflict(info.plural, info.group, current.obj["metadata"].get("name", "")) from None
 
     def _track_fields(self, info: ResourceInfo, old: Obj | None, new: Obj, manager: str, subresource: str) -> None:
+        from fakeapi.registry import fieldmanager  # loaded on the first tracked write, not at start-up
+
         entries = fieldmanager.managed_fields_after_update(old, new, manager, info.api_version,
                                                            objectmeta.now_rfc3339(), subresource=subresource,
                                                            has_status="status" in info.subresources)
@@ -363,6 +365,8 @@ class ResourceStore:
         """fieldValidation: Strict rejects unknown fields; Warn and Ignore drop them (Warn also warns)."""
         if not opts.field_validation:
             return
+        from fakeapi.openapi import strict  # the schemas load on the first validated write
+
         paths = strict.unknown_fields(obj, info.group, info.version, info.kind)
         if not paths:
             return

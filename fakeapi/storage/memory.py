@@ -44,6 +44,7 @@ class MemoryStorage:
         self._removed: set[str] = set()
         self._rev = 0
         self._hub = WatchHub(window=window)
+        self._labels: dict[tuple[str, str], set[str]] = {}  # (label key, value) -> keys carrying it
 
     @property
     def revision(self) -> int:
@@ -101,6 +102,31 @@ class MemoryStorage:
             if key > start_after:
                 yield state[key]
 
+    def labeled(self, prefix: str, pairs: list[tuple[str, str]], start_after: str = "") -> list[KeyValue]:
+        """Objects under `prefix` carrying every label pair, in key order, via the label index: the
+        cost follows the matches, not the number of objects."""
+        sets = [self._labels.get(pair, set()) for pair in pairs]
+        smallest = min(sets, key=len)
+        keys = sorted(k for k in smallest if k.startswith(prefix) and k > start_after
+                      and all(k in s for s in sets if s is not smallest))
+        return [self._kvs[k] for k in keys]
+
+    def _index_labels(self, key: str, old: KeyValue | None, new: KeyValue | None) -> None:
+        old_labels = (old.obj.get("metadata") or {}).get("labels") or {} if old is not None else {}
+        new_labels = (new.obj.get("metadata") or {}).get("labels") or {} if new is not None else {}
+        if old_labels == new_labels:
+            return
+        for pair in old_labels.items():
+            if new_labels.get(pair[0]) != pair[1]:
+                bucket = self._labels.get(pair)
+                if bucket is not None:
+                    bucket.discard(key)
+                    if not bucket:
+                        del self._labels[pair]
+        for pair in new_labels.items():
+            if isinstance(pair[1], str) and old_labels.get(pair[0]) != pair[1]:
+                self._labels.setdefault(pair, set()).add(key)
+
     def count(self, prefix: str, start_after: str = "") -> int:
         _, lo, hi = self._bounds(prefix, start_after)
         return hi - lo
@@ -127,6 +153,7 @@ class MemoryStorage:
                 else:
                     self._added.add(key)
             self._kvs[key] = kv
+        self._index_labels(key, prev, None if kind == DELETED else kv)
         self._hub.record(Event(kind, kv, prev))
         self._after_commit()
 

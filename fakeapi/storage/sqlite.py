@@ -87,6 +87,8 @@ class SqliteStorage(MemoryStorage):
                 events.append(Event(kind, kv, by_rev.get(prev_rev)))
         self._kvs = current
         self._sorted = sorted(current)
+        for key, kv in current.items():
+            self._index_labels(key, None, kv)
         self._rev = max(rev, compacted)
         self._hub.seed(events, compacted)
 

@@ -86,7 +86,7 @@ def test_empty_and_equality_pairs() -> None:
     assert parse_label_selector("   ").empty()
     assert not parse_label_selector("a").empty()
     sel = parse_label_selector("b==2,a=1,c!=3,d in (4),e")
-    assert sel.equality_pairs() == [("a", "1"), ("b", "2")]
+    assert sel.equality_pairs() == [("a", "1"), ("b", "2"), ("d", "4")]  # a one-value `in` is an equality
     assert parse_label_selector("a notin (x)").equality_pairs() == []
 
 
