@@ -14,8 +14,9 @@ from fakeapi.bootstrap import ensure_system_namespaces
 from fakeapi.cluster import default_controllers
 from fakeapi.config import Config, default_data_dir
 from fakeapi.registry.podlogs import LogSource, NoLogs
-from fakeapi.registry.registry import Registry, default_registry
+from fakeapi.registry.registry import Registry
 from fakeapi.registry.store import ResourceStore
+from fakeapi.resources import default_registry
 from fakeapi.storage import MemoryStorage, SqliteStorage, Storage
 
 Controller = Callable[["Server"], Coroutine[Any, Any, None]]

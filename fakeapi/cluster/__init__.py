@@ -16,12 +16,13 @@ if TYPE_CHECKING:
     from fakeapi.server import Server
 
 
-async def simulation(server: Server) -> None:
+async def run_simulation(server: Server) -> None:
+    # not named `simulation`: importing the submodule of that name rebinds the package attribute
     await asyncio.sleep(0)
-    from fakeapi.cluster.simulation import simulation as run
+    from fakeapi.cluster.simulation import simulation
 
-    await run(server)
+    await simulation(server)
 
 
 def default_controllers() -> list:  # type: ignore[type-arg]
-    return [namespace_controller, simulation]
+    return [namespace_controller, run_simulation]

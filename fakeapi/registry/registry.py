@@ -51,8 +51,3 @@ class Registry:
     def namespaced(self) -> list[ResourceInfo]:
         return [r for r in self.resources if r.namespaced]
 
-
-def default_registry() -> Registry:
-    from fakeapi.resources import all_resources
-
-    return Registry(all_resources())

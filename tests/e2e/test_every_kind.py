@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from fakeapi.registry.registry import default_registry
+from fakeapi.resources import default_registry
 from fakeapi.registry.resource import ResourceInfo
 
 REGISTRY = default_registry()

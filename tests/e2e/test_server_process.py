@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from fakeapi.registry.registry import default_registry
+from fakeapi.resources import default_registry
 from tests.e2e.conftest import ServerProcess, StartServer
 
 REGISTRY = default_registry()

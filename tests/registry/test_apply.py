@@ -13,7 +13,8 @@ from fakeapi.errors import StatusError
 from fakeapi.registry import patch as patching
 from fakeapi.registry.apply import apply_patch, decode_apply_body
 from fakeapi.registry.options import WriteOptions
-from fakeapi.registry.registry import Registry, default_registry
+from fakeapi.registry.registry import Registry
+from fakeapi.resources import default_registry
 from fakeapi.registry.resource import ResourceInfo
 from fakeapi.registry.store import ResourceStore
 from fakeapi.storage import KeyValue, MemoryStorage

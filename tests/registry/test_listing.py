@@ -12,7 +12,7 @@ from fakeapi.errors import StatusError
 from fakeapi.registry import patch as patching
 from fakeapi.registry.listing import ListResult
 from fakeapi.registry.options import ListOptions
-from fakeapi.registry.registry import default_registry
+from fakeapi.resources import default_registry
 from fakeapi.registry.store import ResourceStore
 from fakeapi.storage import MemoryStorage
 

@@ -15,7 +15,8 @@ from fakeapi.bootstrap import ensure_system_namespaces
 from fakeapi.errors import StatusError
 from fakeapi.registry import patch as patching
 from fakeapi.registry.options import DeleteOptions, ListOptions, WriteOptions
-from fakeapi.registry.registry import Registry, default_registry
+from fakeapi.registry.registry import Registry
+from fakeapi.resources import default_registry
 from fakeapi.registry.resource import ResourceInfo
 from fakeapi.registry.store import ResourceStore
 from fakeapi.storage import MemoryStorage

@@ -16,7 +16,7 @@ from fakeapi.bootstrap import ensure_system_namespaces
 from fakeapi.config import Config
 from fakeapi.registry import patch as patching
 from fakeapi.registry.options import ListOptions
-from fakeapi.registry.registry import default_registry
+from fakeapi.resources import default_registry
 from fakeapi.registry.store import ResourceStore
 from fakeapi.registry.watch import INITIAL_EVENTS_END, WatchEvent, watch_objects
 from fakeapi.storage import MemoryStorage

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fakeapi.registry.registry import default_registry
+from fakeapi.resources import default_registry
 from fakeapi.web.paths import Discovery, Target, parse
 
 REGISTRY = default_registry()

@@ -69,6 +69,8 @@ def validate_claim_update(new: Obj, old: Obj) -> list[FieldError]:
     errs = validate_claim_spec(spec, "spec")
     if not old_spec.get("volumeName"):
         old_spec["volumeName"] = spec.get("volumeName")
+    if old_spec.get("storageClassName") is None:
+        old_spec["storageClassName"] = spec.get("storageClassName")  # retroactive default StorageClass (1.28+)
     bound = mapping(new.get("status")).get("phase") == "Bound"
     new_size = quantity_value(mapping(mapping(spec.get("resources")).get("requests")).get("storage"))
     old_size = quantity_value(mapping(mapping(old_spec.get("resources")).get("requests")).get("storage"))
