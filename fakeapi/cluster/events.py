@@ -7,7 +7,7 @@ existing Event (count + 1, lastTimestamp) instead of creating a new one, which i
 
 from __future__ import annotations
 
-import secrets
+import time
 from typing import TYPE_CHECKING, Any
 
 from fakeapi.errors import StatusError
@@ -57,7 +57,7 @@ class EventRecorder:
                 return
             except StatusError:
                 self._series.pop(key, None)
-        name = f"{ref['name']}.{secrets.token_hex(8)}"
+        name = f"{ref['name']}.{time.time_ns():x}"  # client-go: <name>.<hex UnixNano>, so names sort by time
         source: Obj = {"component": component}
         if host:
             source["host"] = host

@@ -61,7 +61,6 @@ class Container:
     image_id: str = ""
     files: set[str] = field(default_factory=set)
     stop: asyncio.Event = field(default_factory=asyncio.Event)
-    kill_reason: str = ""
 
     @property
     def name(self) -> str:
@@ -104,6 +103,7 @@ class PodWorker:
         self.sandbox_ready = False
         self.phase = "Pending"
         self.terminating = False
+        self.stopping = asyncio.Event()  # the pod is going away: ends back-offs and pulls too
         self.task: asyncio.Task[None] | None = None
         self.tasks: list[asyncio.Task[None]] = []
         self._written: Obj | None = None
@@ -207,40 +207,41 @@ class PodWorker:
             raise
 
     async def run_init(self, c: Container) -> bool:
-        backoff = BACKOFF_INITIAL
+        restarts = 0
         while True:
             code = await self.run_once(c)
             if code == 0:
                 return True
             if self.restart_policy == "Never" or self.terminating:
                 return False
-            await self.back_off(c, backoff)
-            backoff = min(backoff * 2, BACKOFF_MAX)
+            await self.restart(c, restarts)
+            restarts += 1
 
     async def run_app(self, c: Container) -> None:
-        backoff = BACKOFF_INITIAL
-        first_restart = True
+        restarts = 0
         while not self.terminating:
             code = await self.run_once(c)
             self.update_phase()
             if self.terminating:
                 return
-            restart = self.restart_policy == "Always" or (self.restart_policy == "OnFailure" and code != 0)
-            if not restart:
-                self.update_phase()
+            if not (self.restart_policy == "Always" or (self.restart_policy == "OnFailure" and code != 0)):
                 self.publish()
                 return
-            if first_restart:
-                first_restart = False
-                await self.clock.sleep(1.0)
-                c.restart_count += 1
-                continue
-            await self.back_off(c, backoff)
-            backoff = min(backoff * 2, BACKOFF_MAX)
+            await self.restart(c, restarts)
+            restarts += 1
+
+    async def restart(self, c: Container, restarts: int) -> None:
+        """The kubelet's pacing: the first restart at once, then back-offs of 10s doubling to 5m."""
+        if restarts == 0:
+            await self.wait_pod(1.0)
+            c.restart_count += 1
+            return
+        await self.back_off(c, min(BACKOFF_INITIAL * 2 ** (restarts - 1), BACKOFF_MAX))
 
     async def back_off(self, c: Container, seconds: float) -> None:
         uid = self.pod["metadata"].get("uid", "")
-        c.last_state = {"terminated": c.state.get("terminated", {})} if c.terminated else c.last_state
+        if c.terminated:
+            c.last_state = {"terminated": c.terminated}
         c.state = {"waiting": {"reason": "CrashLoopBackOff",
                                "message": f"back-off {int(seconds)}s restarting failed container={c.name} "
                                           f"pod={self.name}_{self.namespace}({uid})"}}
@@ -249,16 +250,23 @@ class PodWorker:
         self.publish()
         self.event("Warning", "BackOff", f"Back-off restarting failed container {c.name} in pod "
                                          f"{self.name}_{self.namespace}({uid})", c)
-        await self.wait_or_stop(c, seconds)
+        await self.wait_pod(seconds)
         c.restart_count += 1
 
     async def wait_or_stop(self, c: Container, seconds: float) -> bool:
-        """Sleep `seconds` of simulated time; True if the container was told to stop meanwhile."""
+        """Sleep `seconds` of simulated time inside a running container; True if it was told to stop."""
+        return await self._wait(c.stop, seconds)
+
+    async def wait_pod(self, seconds: float) -> bool:
+        """Sleep outside any running container (pulls, back-offs); True if the pod is going away."""
+        return await self._wait(self.stopping, seconds)
+
+    async def _wait(self, event: asyncio.Event, seconds: float) -> bool:
         if math.isinf(seconds):
-            await c.stop.wait()
+            await event.wait()
             return True
         try:
-            await asyncio.wait_for(c.stop.wait(), self.clock.real_seconds(seconds))
+            await asyncio.wait_for(event.wait(), self.clock.real_seconds(seconds))
             return True
         except TimeoutError:
             return False
@@ -275,7 +283,7 @@ class PodWorker:
                                                   f'name "{image}": invalid reference format'}}
                 self.publish()
                 self.event("Warning", "InspectFailed", c.state["waiting"]["message"], c)
-                await c.stop.wait()
+                await self.stopping.wait()
                 return False
             present = image in node_images
             if policy == "Never" and not present:
@@ -283,7 +291,7 @@ class PodWorker:
                                        "message": f'Container image "{image}" is not present with pull policy of Never'}}
                 self.publish()
                 self.event("Warning", "ErrImageNeverPull", c.state["waiting"]["message"], c)
-                await c.stop.wait()
+                await self.stopping.wait()
                 return False
             if present and policy != "Always":
                 self.event("Normal", "Pulled", f'Container image "{image}" already present on machine', c)
@@ -291,7 +299,7 @@ class PodWorker:
                 return True
             self.event("Normal", "Pulling", f'Pulling image "{image}"', c)
             took = images.pull_seconds(image)
-            if await self.wait_or_stop(c, took):
+            if await self.wait_pod(took):
                 return False
             if images.exists(image):
                 node_images.add(image)
@@ -306,14 +314,14 @@ class PodWorker:
             self.publish()
             self.event("Warning", "Failed", f'Failed to pull image "{image}": {c.state["waiting"]["message"]}', c)
             self.event("Warning", "Failed", "Error: ErrImagePull", c)
-            if await self.wait_or_stop(c, 2.0):
+            if await self.wait_pod(2.0):
                 return False
             c.state = {"waiting": {"reason": "ImagePullBackOff", "message": f'Back-off pulling image "{image}": '
                                                                             f"ErrImagePull: {message}"}}
             self.publish()
             self.event("Normal", "BackOff", f'Back-off pulling image "{image}"', c)
             self.event("Warning", "Failed", "Error: ImagePullBackOff", c)
-            if await self.wait_or_stop(c, backoff):
+            if await self.wait_pod(backoff):
                 return False
             backoff = min(backoff * 2, BACKOFF_MAX)
         return False
@@ -325,10 +333,11 @@ class PodWorker:
         await self.clock.sleep(START_SECONDS)
         if self.terminating:
             return 0
+        if c.terminated:
+            c.last_state = {"terminated": c.terminated}
         c.container_id = "containerd://" + secrets.token_hex(32)
         c.files = set()
         c.stop = asyncio.Event()
-        c.kill_reason = ""
         self.kubelet.logs.start(self.namespace, self.name, c.name)
         self.event("Normal", "Created", f"Created container: {c.name}", c)
         started_at = _ts()
@@ -352,7 +361,7 @@ class PodWorker:
         reason = "Completed" if code == 0 else "Error"
         c.state = {"terminated": {"exitCode": code, "reason": reason, "startedAt": started_at, "finishedAt": _ts(),
                                   "containerID": c.container_id}}
-        c.ready = False
+        c.ready = c.init and code == 0
         c.started = False
         self.kubelet.logs.end(self.namespace, self.name, c.name)
         self.update_phase()
@@ -400,7 +409,8 @@ class PodWorker:
         return 0
 
     def killed_code(self, c: Container, facts: images.ImageFacts) -> int:
-        return 0 if facts.stops_quickly and c.kill_reason != "killed" else 137
+        """Servers exit 0 on SIGTERM; a shell running `sleep` ignores it and is SIGKILLed (137)."""
+        return 0 if facts.stops_quickly else 137
 
     def render_start_line(self, line: str) -> str:
         now = datetime.now(timezone.utc)
@@ -484,7 +494,6 @@ class PodWorker:
                     else:
                         what = "liveness" if kind == "livenessProbe" else "startup"
                         self.event("Normal", "Killing", f"Container {c.name} failed {what} probe, will be restarted", c)
-                        c.kill_reason = "killed"
                         c.stop.set()
                         return False
             if await self.wait_or_stop(c, period):
@@ -525,11 +534,8 @@ class PodWorker:
                     self.run_hook(c, hook, "PreStop")
         slow = any(c.running and not images.facts(str(c.spec.get("image") or "")).stops_quickly for c in self.app + self.init)
         await self.clock.sleep(min(grace, grace if slow else STOP_SECONDS))
+        self.stopping.set()
         for c in self.init + self.app:
-            if not c.running:
-                c.stop.set()
-                continue
-            c.kill_reason = "killed" if slow else "term"
             c.stop.set()
         if self.task is not None:
             self.task.cancel()
@@ -542,15 +548,16 @@ class PodWorker:
                                           "startedAt": c.state["running"].get("startedAt"), "finishedAt": _ts(),
                                           "containerID": c.container_id}}
                 c.ready = False
-        if self.phase == "Running":
-            self.phase = "Succeeded" if all((c.terminated or {}).get("exitCode") == 0 for c in self.app) \
-                and self.restart_policy != "Always" else self.phase
+        if self.phase in ("Running", "Pending"):
+            codes = [(c.terminated or {}).get("exitCode", 0) for c in self.app]
+            self.phase = "Succeeded" if all(code == 0 for code in codes) else "Failed"
         self.publish()
         uid = self.pod["metadata"].get("uid")
         self.kubelet.server.store.finish_graceful_delete(self.kubelet.pods, self.namespace, self.name, uid)
 
     def cancel(self) -> None:
         self.terminating = True
+        self.stopping.set()
         for c in self.init + self.app:
             c.stop.set()
         for task in self.tasks:

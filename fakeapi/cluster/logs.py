@@ -63,6 +63,9 @@ class LogStore:
     def lines(self, namespace: str, pod: str, uid: str, container: str, previous: bool) -> list[LogLine]:
         instances = self._logs.get((namespace, pod, container)) or []
         if previous:
+            # the last terminated instance: the latest one once it has ended (CrashLoopBackOff), else the one before
+            if instances and instances[-1].ended:
+                return list(instances[-1].lines)
             return list(instances[-2].lines) if len(instances) >= 2 else []
         return list(instances[-1].lines) if instances else []
 

@@ -118,7 +118,7 @@ class Scheduler:
         """Bind the pod, or record why it cannot be placed; whether it was bound."""
         meta = pod["metadata"]
         namespace, name = meta["namespace"], meta["name"]
-        feasible, reasons = self.filter(pod)
+        feasible, failures = self.filter(pod)
         if feasible:
             node = min(feasible, key=self.score)
             try:
@@ -129,7 +129,7 @@ class Scheduler:
             self.recorder.record(pod, "Normal", "Scheduled", f"Successfully assigned {namespace}/{name} to {node}",
                                  component=SCHEDULER_NAME)
             return True
-        message = self.unschedulable_message(reasons)
+        message = self.unschedulable_message(failures)
         status = pod.get("status") or {}
         already = any(c.get("type") == "PodScheduled" and c.get("message") == message
                       for c in status.get("conditions") or [])
@@ -145,37 +145,39 @@ class Scheduler:
         self.recorder.record(pod, "Warning", "FailedScheduling", message, component=SCHEDULER_NAME)
         return False
 
-    def filter(self, pod: Obj) -> tuple[list[str], Counter[str]]:
+    def filter(self, pod: Obj) -> tuple[list[str], list[list[str]]]:
+        """Feasible node names, and for each other node the reasons it does not fit."""
         feasible: list[str] = []
-        reasons: Counter[str] = Counter()
+        failures: list[list[str]] = []
         requests = scheduling.pod_requests(pod)
         for name, node in sorted(self.nodes.items()):
-            reason = self.unfit(pod, node, requests)
-            if reason:
-                reasons[reason] += 1
+            reasons = self.unfit(pod, node, requests)
+            if reasons:
+                failures.append(reasons)
             else:
                 feasible.append(name)
-        return feasible, reasons
+        return feasible, failures
 
-    def unfit(self, pod: Obj, node: Obj, requests: dict[str, Fraction]) -> str:
+    def unfit(self, pod: Obj, node: Obj, requests: dict[str, Fraction]) -> list[str]:
         if (node.get("spec") or {}).get("unschedulable"):
-            return "node(s) were unschedulable"
+            return ["node(s) were unschedulable"]
         if not scheduling.node_ready(node):
-            return "node(s) had untolerated taint {node.kubernetes.io/not-ready: }"
+            return ["node(s) had untolerated taint {node.kubernetes.io/not-ready: }"]
         taint = scheduling.untolerated_taint(node, pod)
         if taint is not None:
-            return f"node(s) had untolerated taint {{{taint.get('key', '')}: {taint.get('value', '')}}}"
+            return [f"node(s) had untolerated taint {{{taint.get('key', '')}: {taint.get('value', '')}}}"]
         if not scheduling.matches_node_selector(pod, node):
-            return "node(s) didn't match Pod's node affinity/selector"
+            return ["node(s) didn't match Pod's node affinity/selector"]
         alloc = scheduling.allocatable(node)
         used = self.bound.get(node["metadata"]["name"], {})
+        reasons = []
         if len(used) + 1 > alloc.get("pods", Fraction(110)):
-            return "Too many pods"
+            reasons.append("Too many pods")
         for res in scheduling.RESOURCES:
             want = requests.get(res, Fraction(0))
             if want and sum((r.get(res, Fraction(0)) for r in used.values()), Fraction(0)) + want > alloc.get(res, Fraction(0)):
-                return f"Insufficient {res}"
-        return ""
+                reasons.append(f"Insufficient {res}")
+        return reasons
 
     def score(self, node_name: str) -> tuple[Fraction, int, str]:
         used = self.bound.get(node_name, {})
@@ -184,13 +186,21 @@ class Scheduler:
         share = cpu / alloc["cpu"] if alloc.get("cpu") else Fraction(0)
         return share, len(used), node_name
 
-    def unschedulable_message(self, reasons: Counter[str]) -> str:
+    def unschedulable_message(self, failures: list[list[str]]) -> str:
+        """FitError.Error(): `0/N nodes are available: <count reason, ...>. preemption: ...`, each list
+        sorted as strings, as the scheduler's histogram printer does."""
         total = len(self.nodes)
-        if not reasons:
-            return f"0/{total} nodes are available: no nodes available to schedule pods."
-        parts = ", ".join(f"{count} {reason}" for reason, count in sorted(reasons.items(), key=lambda r: r[0]))
-        return (f"0/{total} nodes are available: {parts}. preemption: 0/{total} nodes are available: "
-                f"{total} Preemption is not helpful for scheduling.")
+        if total == 0:
+            return "no nodes available to schedule pods"
+        histogram = Counter(reason for reasons in failures for reason in reasons)
+        parts = sorted(f"{count} {reason}" for reason, count in histogram.items())
+        resource_only = Counter(
+            "No preemption victims found for incoming pod"
+            if all(r.startswith("Insufficient") or r == "Too many pods" for r in reasons)
+            else "Preemption is not helpful for scheduling" for reasons in failures)
+        preemption = sorted(f"{count} {why}" for why, count in resource_only.items())
+        return (f"0/{total} nodes are available: {', '.join(parts)}. preemption: 0/{total} nodes are available: "
+                f"{', '.join(preemption)}.")
 
 
 async def scheduler(server: Server, recorder: EventRecorder) -> None:

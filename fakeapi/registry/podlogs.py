@@ -111,6 +111,10 @@ def choose_container(pod: Obj, requested: str) -> str:
     raise bad_request(msg)
 
 
+PULL_FAILURES = {"ErrImagePull": "trying and failing to pull image", "ImagePullBackOff": "trying and failing to pull image",
+                 "InvalidImageName": "image can't be pulled", "ErrImageNeverPull": "image can't be pulled"}
+
+
 def check_started(pod: Obj, container: str, previous: bool) -> None:
     """The kubelet refuses logs of a container that has not started (or has no previous instance)."""
     status = pod.get("status") or {}
@@ -124,9 +128,10 @@ def check_started(pod: Obj, container: str, previous: bool) -> None:
                 raise bad_request(f'previous terminated container "{container}" in pod "{name}" not found')
             return
         waiting = (cs.get("state") or {}).get("waiting")
-        if waiting and not cs.get("restartCount"):
+        if waiting and not cs.get("restartCount") and not cs.get("lastState"):
+            reason = waiting.get("reason") or "ContainerCreating"
             raise bad_request(f'container "{container}" in pod "{name}" is waiting to start: '
-                              f'{waiting.get("reason") or "ContainerCreating"}')
+                              f'{PULL_FAILURES.get(reason, reason)}')
         return
     if not (pod.get("spec") or {}).get("nodeName"):
         raise bad_request(f'container "{container}" in pod "{name}" is waiting to start: ContainerCreating')
