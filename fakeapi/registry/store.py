@@ -30,6 +30,7 @@ Mutator = Callable[[Obj], Obj]
 
 NAMESPACES_KEY = "/registry/namespaces/"
 SERVER_META = ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds")
+OMITTED_WHEN_EMPTY = ("labels", "annotations", "finalizers", "ownerReferences", "managedFields")
 #: subresources whose writers (binding, finalize) change fields the kind's update validation forbids
 PRIVILEGED_SUBRESOURCES = ("binding", "finalize")
 
@@ -355,6 +356,9 @@ class ResourceStore:
             meta = {}
         if not isinstance(meta, dict):
             raise bad_request("metadata must be a JSON object")
+        for field in OMITTED_WHEN_EMPTY:
+            if field in meta and not meta[field]:
+                del meta[field]  # Go's omitempty: an empty map or list is not stored
         ordered: Obj = {"kind": info.kind, "apiVersion": info.api_version, "metadata": meta}
         for key, value in obj.items():
             if key not in ordered:
