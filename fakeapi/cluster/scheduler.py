@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 Obj = dict[str, Any]
 SCHEDULER_NAME = "default-scheduler"
 UNSCHEDULABLE_FLUSH = 30.0
+UNSCHEDULABLE_TAINT = {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}
 
 
 class Scheduler:
@@ -159,7 +160,8 @@ class Scheduler:
         return feasible, failures
 
     def unfit(self, pod: Obj, node: Obj, requests: dict[str, Fraction]) -> list[str]:
-        if (node.get("spec") or {}).get("unschedulable"):
+        if (node.get("spec") or {}).get("unschedulable") and not scheduling.tolerates(
+                (pod.get("spec") or {}).get("tolerations") or [], UNSCHEDULABLE_TAINT):
             return ["node(s) were unschedulable"]
         if not scheduling.node_ready(node):
             return ["node(s) had untolerated taint {node.kubernetes.io/not-ready: }"]
