@@ -22,9 +22,9 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from fakeapi.cluster.controller import Obj, WorkQueue, delete, get, list_objects, watch
 from fakeapi.cluster.platform.base import (
-    BACKGROUND, Obj, WorkQueue, controller_of, deep, delete, get, info_of, list_objects, now, object_ref,
-    owner_ref, parse_time, rfc3339, watch, write_options,
+    controller_of, deep, info_of, now, object_ref, owner_ref, parse_time, rfc3339, write_options,
 )
 from fakeapi.cluster.platform.cron import Schedule, ScheduleError, parse
 from fakeapi.cluster.platform.jobs import has_true
@@ -89,7 +89,7 @@ class CronJobController:
         self.server: Server = ctx.server
         self.cronjobs = info_of(self.server, "batch", "v1", "cronjobs")
         self.jobs = info_of(self.server, "batch", "v1", "jobs")
-        self.queue = WorkQueue(ctx)
+        self.queue = WorkQueue(ctx.clock)
         self.time = SimTime(ctx.clock.speed)
         #: cronjob uid -> the (simulated) activation last acted upon; finer than the stored seconds
         self.last_scheduled: dict[str, datetime] = {}
@@ -102,7 +102,7 @@ class CronJobController:
         cronjob = get(self.server, self.cronjobs, namespace, name)
         if cronjob is None:
             return None
-        meta, spec = cronjob["metadata"], cronjob.get("spec") or {}
+        meta = cronjob["metadata"]
         uid = meta["uid"]
         owned = [j for j in list_objects(self.server, self.jobs, namespace)
                  if (controller_of(j) or {}).get("uid") == uid]
@@ -218,7 +218,7 @@ class CronJobController:
             return delay
         if policy == "Replace":
             for ref in list(active):
-                if delete(self.server, self.jobs, meta["namespace"], str(ref.get("name")), BACKGROUND,
+                if delete(self.server, self.jobs, meta["namespace"], str(ref.get("name")),
                           uid=ref.get("uid")):
                     self.event(cronjob, "Normal", "SuccessfulDelete", f"Deleted job {ref.get('name')}")
                 active.remove(ref)
@@ -273,7 +273,7 @@ class CronJobController:
             done.sort(key=lambda j: (str((j.get("status") or {}).get("startTime") or
                                          j["metadata"].get("creationTimestamp") or ""), j["metadata"]["name"]))
             for job in done[:len(done) - int(limit)]:
-                if delete(self.server, self.jobs, job["metadata"]["namespace"], job["metadata"]["name"], BACKGROUND,
+                if delete(self.server, self.jobs, job["metadata"]["namespace"], job["metadata"]["name"],
                           uid=job["metadata"]["uid"]):
                     self.event(cronjob, "Normal", "SuccessfulDelete", f"Deleted job {job['metadata']['name']}")
 

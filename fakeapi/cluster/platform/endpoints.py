@@ -24,9 +24,8 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from fakeapi.cluster.platform.base import (
-    Obj, WorkQueue, delete, get, info_of, list_objects, owner_ref, pod_ready, pod_terminal, watch, write_options,
-)
+from fakeapi.cluster.controller import Obj, WorkQueue, delete, get, list_objects, watch
+from fakeapi.cluster.platform.base import info_of, owner_ref, pod_ready, pod_terminal, write_options
 from fakeapi.errors import StatusError
 from fakeapi.registry.objectmeta import now_rfc3339
 from fakeapi.registry.selectors import SelectorError, label_selector_from_dict
@@ -377,7 +376,7 @@ async def endpoints(ctx: ClusterContext) -> None:
     slices = info_of(server, "discovery.k8s.io", "v1", "endpointslices")
     control_plane = next((n for n in ctx.nodes if n.control_plane), ctx.nodes[0] if ctx.nodes else None)
     apiserver_ip = control_plane.internal_ip if control_plane is not None else "172.18.0.2"
-    queue = WorkQueue(ctx)
+    queue = WorkQueue(ctx.clock)
     selectors: dict[str, dict[str, dict[str, str]]] = {}  # namespace -> service -> selector
     pod_services: dict[tuple[str, str], set[str]] = {}  # (namespace, pod) -> services it was last seen in
     kubernetes_key = ("default", "kubernetes")

@@ -25,9 +25,9 @@ import asyncio
 import time
 from typing import TYPE_CHECKING, Any
 
+from fakeapi.cluster.controller import Obj, WorkQueue, delete, get, list_objects, watch
 from fakeapi.cluster.platform.base import (
-    BACKGROUND, Obj, WorkQueue, controller_of, deep, delete, get, info_of, list_objects, now, owner_ref,
-    parse_time, pod_ready, pod_terminal, rfc3339, watch, write_options,
+    controller_of, deep, info_of, now, owner_ref, parse_time, pod_ready, pod_terminal, rfc3339, write_options,
 )
 from fakeapi.errors import StatusError
 from fakeapi.registry.selectors import SelectorError, label_selector_from_dict
@@ -140,7 +140,7 @@ class JobController:
         self.server: Server = ctx.server
         self.jobs = info_of(self.server, "batch", "v1", "jobs")
         self.pods = info_of(self.server, "", "v1", "pods")
-        self.queue = WorkQueue(ctx)
+        self.queue = WorkQueue(ctx.clock)
         #: job uid -> (failures since the last success, monotonic time of the last failure)
         self.backoff: dict[str, tuple[int, float]] = {}
         #: job uid -> monotonic time of startTime / of finishing: the stored timestamps only have
@@ -510,7 +510,7 @@ class JobController:
         left = float(ttl) - self.sim_since(done, self.ended.get(job["metadata"]["uid"]))
         if left > 0:
             return left
-        delete(self.server, self.jobs, job["metadata"]["namespace"], job["metadata"]["name"], BACKGROUND,
+        delete(self.server, self.jobs, job["metadata"]["namespace"], job["metadata"]["name"],
                uid=job["metadata"]["uid"])
         return None
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from fakeapi.cluster.platform.base import CONTROLLER_MANAGER, Obj, WorkQueue, get, info_of, watch, write_options
+from fakeapi.cluster.controller import Obj, WorkQueue, get, watch
+from fakeapi.cluster.platform.base import CONTROLLER_MANAGER, info_of, write_options
 from fakeapi.errors import StatusError
 from fakeapi.registry.watch import WatchEvent
 from fakeapi.storage import DELETED
@@ -58,7 +59,7 @@ async def namespace_defaults(ctx: ClusterContext) -> None:
     namespaces = info_of(server, "", "v1", "namespaces")
     accounts = info_of(server, "", "v1", "serviceaccounts")
     configmaps = info_of(server, "", "v1", "configmaps")
-    queue = WorkQueue(ctx)
+    queue = WorkQueue(ctx.clock)
 
     def sync(namespace: str) -> None:
         if not _open(get(server, namespaces, None, namespace)):

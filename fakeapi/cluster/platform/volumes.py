@@ -30,9 +30,8 @@ import asyncio
 import zlib
 from typing import TYPE_CHECKING, Any
 
-from fakeapi.cluster.platform.base import (
-    Obj, WorkQueue, delete, get, info_of, list_objects, pod_terminal, watch, write_options,
-)
+from fakeapi.cluster.controller import Obj, WorkQueue, delete, get, list_objects, watch
+from fakeapi.cluster.platform.base import info_of, pod_terminal, write_options
 from fakeapi.errors import StatusError
 from fakeapi.registry.selectors import SelectorError, label_selector_from_dict
 from fakeapi.registry.watch import WatchEvent
@@ -160,7 +159,7 @@ class VolumeController:
         self.volumes = info_of(self.server, "", "v1", "persistentvolumes")
         self.classes = info_of(self.server, "storage.k8s.io", "v1", "storageclasses")
         self.pods = info_of(self.server, "", "v1", "pods")
-        self.queue = WorkQueue(ctx)
+        self.queue = WorkQueue(ctx.clock)
         self.pending: set[tuple[str, str, str]] = set()
         self.recycling: set[str] = set()
 
