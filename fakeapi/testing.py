@@ -18,6 +18,13 @@ from fakeapi.config import Config
 from fakeapi.server import Server
 
 
+async def _cancel_leftovers() -> None:
+    pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -60,9 +67,10 @@ class RunningServer:
         uv.install_signal_handlers = lambda: None  # type: ignore[method-assign]
         self._uvicorn = uv
         def run() -> None:
-            self._loop = asyncio.new_event_loop()
-            self._loop.run_until_complete(uv.serve())
-            self._loop.close()
+            loop = self._loop = asyncio.new_event_loop()
+            loop.run_until_complete(uv.serve())
+            loop.run_until_complete(_cancel_leftovers())  # what asyncio.run does before closing its loop
+            loop.close()
 
         self._thread = threading.Thread(target=run, daemon=True)
         self._thread.start()
