@@ -41,6 +41,18 @@ class DeleteResult:
     deleted: bool  # False: deletion started (finalizers or grace period), object still present
 
 
+def _same_but_managed_fields(new: Obj, old: Obj) -> bool:
+    """A write that changes nothing is a no-op: it must not even touch managedFields (nor bump the RV)."""
+    if new.keys() != old.keys():
+        return False
+    for key, value in new.items():
+        if key != "metadata" and value != old[key]:
+            return False
+    new_meta, old_meta = new["metadata"], old["metadata"]
+    keys = (new_meta.keys() | old_meta.keys()) - {"managedFields"}
+    return all(new_meta.get(k) == old_meta.get(k) for k in keys)
+
+
 def _strategy(info: ResourceInfo) -> Strategy:
     assert info.strategy is not None
     return info.strategy
@@ -232,7 +244,7 @@ class ResourceStore:
         elif subresource not in PRIVILEGED_SUBRESOURCES:
             strategy.defaults(new)
             strategy.prepare_for_update(new, old)
-        if opts.field_manager and subresource not in PRIVILEGED_SUBRESOURCES:
+        if opts.field_manager and subresource not in PRIVILEGED_SUBRESOURCES and not _same_but_managed_fields(new, old):
             self._track_fields(info, old, new, opts.field_manager, subresource)
         errs = validate_object_meta_update(new["metadata"], old_meta)
         if subresource not in PRIVILEGED_SUBRESOURCES:

@@ -91,8 +91,11 @@ def test_ordered_ready_waits_for_each_ordinal(api: Api) -> None:
     api.create("statefulsets", ns, statefulset("web", 3, probe=True))
     wait_for(lambda: "web-0" in pod_names(api, ns, "web"))
     deadline = time.monotonic() + 10
-    while not ready_pod(api.get("pods", ns, "web-0")):
-        assert pod_names(api, ns, "web") == ["web-0"] and time.monotonic() < deadline
+    while True:  # one LIST per round: a consistent snapshot of which pods exist and whether web-0 is Ready
+        pods = {p["metadata"]["name"]: p for p in api.items("pods", ns, "app=web")}
+        if ready_pod(pods["web-0"]):
+            break
+        assert sorted(pods) == ["web-0"] and time.monotonic() < deadline
         time.sleep(0.02)
     ready(api, ns, "web", 3)
     created = {p["metadata"]["name"]: p["metadata"]["creationTimestamp"] for p in api.items("pods", ns, "app=web")}

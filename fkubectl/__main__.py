@@ -1,0 +1,5 @@
+import sys
+
+from fkubectl.app import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""One module per verb; see `fkubectl.cli.COMMANDS` for the registry."""

@@ -1,0 +1,1 @@
+"""Kubeconfig loading, merging, writing, and resolution into a ClientConfig."""
