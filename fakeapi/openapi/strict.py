@@ -116,3 +116,47 @@ def prune(obj: Any, paths: list[str]) -> None:
         last = tokens[-1] if tokens else None
         if isinstance(node, dict) and isinstance(last, str):
             node.pop(last, None)
+
+
+def drop_empty(obj: Any, group: str, version: str, kind: str) -> None:
+    """Go's `omitempty` on decode/encode: an optional map or list that is empty is not stored, so
+    `data: {}`, `nodeSelector: {}`, `env: []` vanish as on a real apiserver (structs such as
+    `resources: {}` stay, and so do required fields)."""
+    found = schemas.definition_for_gvk(group, version, kind)
+    if found is not None:
+        _drop_empty(obj, found[1])
+
+
+def _drop_empty(value: Any, schema: Schema) -> None:
+    if schemas.is_opaque(schema):
+        return
+    if isinstance(value, dict):
+        props = schemas.properties(schema)
+        if props:
+            required = set(schemas.resolve(schema).get("required") or ())
+            for key in list(value):
+                child, child_schema = value[key], props.get(key)
+                if child_schema is None:
+                    continue
+                if (child == {} or child == []) and key not in required and _is_collection(child_schema):
+                    del value[key]
+                else:
+                    _drop_empty(child, child_schema)
+        else:
+            extra = schemas.additional_properties(schema)
+            if extra is not None:
+                for child in value.values():
+                    _drop_empty(child, extra)
+    elif isinstance(value, list):
+        items = schemas.items_schema(schema)
+        if items is not None:
+            for child in value:
+                _drop_empty(child, items)
+
+
+def _is_collection(schema: Schema) -> bool:
+    """A map (no declared properties) or a list, as opposed to a struct."""
+    types = schemas.types(schema)
+    if "array" in types:
+        return True
+    return "object" in types and not schemas.properties(schema) and schemas.additional_properties(schema) is not None

@@ -1,8 +1,7 @@
 """Patch application for PATCH requests: JSON merge patch (RFC 7386) and JSON patch (RFC 6902).
 
 Errors are the apiserver's: a malformed patch is 400 BadRequest; a JSON patch whose `test` fails or whose
-path does not exist is a 422 "the server rejected our request due to an error in our request", with
-the reason in the Status cause.
+path does not exist is a 422 "the server rejected our request due to an error in our request".
 """
 
 from __future__ import annotations
@@ -46,9 +45,9 @@ def _split(path: str) -> list[str]:
 
 
 def _patch_error(message: str) -> StatusError:
-    """NewGenericServerResponse(422): a fixed message, the reason in the Status cause."""
-    return StatusError(422, "Invalid", "the server rejected our request due to an error in our request",
-                       {"causes": [{"reason": "FieldValueInvalid", "field": "patch", "message": message}]})
+    """NewGenericServerResponse(422): the fixed message and empty details, whatever went wrong (`message`
+    is what the apiserver logs, not what it answers)."""
+    return StatusError(422, "Invalid", "the server rejected our request due to an error in our request", {})
 
 
 def _parent(doc: Any, tokens: list[str], path: str) -> tuple[Any, str]:

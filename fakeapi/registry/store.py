@@ -279,6 +279,7 @@ class ResourceStore:
                            f"the ResourceVersion in the precondition ({opts.precondition_rv}) does not match the "
                            f"ResourceVersion in record ({meta.get('resourceVersion')}). The object might have been "
                            "modified")
+        _strategy(info).check_delete(current.obj)
         grace = _strategy(info).grace_period(current.obj, opts.grace_period_seconds)
         finalizers = list(meta.get("finalizers") or [])
         policy = opts.propagation_policy
@@ -378,11 +379,13 @@ class ResourceStore:
         return ordered
 
     def _check_fields(self, info: ResourceInfo, obj: Obj, opts: WriteOptions, *, patching: bool = False) -> None:
-        """fieldValidation: Strict rejects unknown fields; Warn and Ignore drop them (Warn also warns)."""
+        """What decoding into Go types does to an API write: empty optional maps/lists vanish; for unknown
+        fields, fieldValidation=Strict rejects them, Warn and Ignore drop them (Warn also warns)."""
         if not opts.field_validation:
             return
         from fakeapi.openapi import strict  # the schemas load on the first validated write
 
+        strict.drop_empty(obj, info.group, info.version, info.kind)
         paths = strict.unknown_fields(obj, info.group, info.version, info.kind)
         if not paths:
             return

@@ -41,6 +41,10 @@ class Strategy(Protocol):
         """Seconds of graceful deletion for this object (0 = delete at once)."""
         ...
 
+    def check_delete(self, obj: Obj) -> None:
+        """Refuse a deletion outright (raise StatusError), as admission would."""
+        ...
+
     def deletion_pending(self, obj: Obj) -> bool:
         """Whether a kind-specific condition (a namespace's spec.finalizers) still holds the object back
         from removal once its deletion has begun; may mark the object (phase Terminating)."""
@@ -130,6 +134,9 @@ class GenericStrategy:
 
     def grace_period(self, obj: Obj, requested: int | None) -> int:
         return 0
+
+    def check_delete(self, obj: Obj) -> None:
+        return None
 
     def deletion_pending(self, obj: Obj) -> bool:
         return False

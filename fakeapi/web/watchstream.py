@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import StreamingResponse
 
 from fakeapi import codec
+from fakeapi.registry.listing import make_filter
 from fakeapi.registry.options import ListOptions
 from fakeapi.registry.tables import build_table
 from fakeapi.registry.watch import BOOKMARK, ERROR, WatchEvent, watch_objects
@@ -32,6 +33,7 @@ DEFAULT_MIN_REQUEST_TIMEOUT = 1800
 async def watch_response(server: Server, request: Request, target: Target, opts: ListOptions) -> StreamingResponse:
     if opts.timeout_seconds is None:
         opts.timeout_seconds = random.randint(DEFAULT_MIN_REQUEST_TIMEOUT, 2 * DEFAULT_MIN_REQUEST_TIMEOUT)
+    make_filter(target.info, opts.label_selector, opts.field_selector)  # a bad selector is a 400, not a broken stream
     accept = request.headers.get("accept")
     as_table = bool(accept and "as=Table" in accept and negotiation.wants_table(accept))
     include = include_object_param(request.query_params.get("includeObject")) if as_table else "Metadata"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from fakeapi.errors import forbidden as forbidden_error
 from fakeapi.registry.fielderrors import FieldError, invalid_value
 from fakeapi.registry.resource import STATUS, ResourceInfo, Subresource
 from fakeapi.registry.strategy import GenericStrategy
@@ -60,6 +61,10 @@ TABLE = TableDef(
 )
 
 
+#: the apiserver's NamespaceLifecycle admission refuses to delete these
+IMMORTAL = ("default", "kube-system", "kube-public")
+
+
 class NamespaceStrategy(GenericStrategy):
     name_rule = "label"
     tracks_generation = False
@@ -94,6 +99,11 @@ class NamespaceStrategy(GenericStrategy):
         finalizers = mapping(new.get("spec")).get("finalizers")
         new.clear()
         new.update({**old, "spec": {**mapping(old.get("spec")), "finalizers": finalizers or []}})
+
+    def check_delete(self, obj: Obj) -> None:
+        name = obj["metadata"]["name"]
+        if name in IMMORTAL:
+            raise forbidden_error("namespaces", "", name, "this namespace may not be deleted")
 
     def deletion_pending(self, obj: Obj) -> bool:
         """A deleted namespace stays, Terminating, until the namespace controller has emptied it and
