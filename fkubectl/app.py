@@ -8,7 +8,8 @@ are imported only by the code paths that need them.
 
 A command module exposes `NAME`, `SHORT`, `USAGE`, `FLAGS`, `run(factory, args, values) -> int`, and
 optionally `LONG`, `EXAMPLES` and `SUBCOMMANDS` (name -> module path) for verbs with sub-verbs
-(`config view`, `rollout status`, `create namespace`).
+(`config view`, `rollout status`, `create namespace`). The hidden `__complete`/`__completeNoDesc` (cobra's
+shell-completion protocol, used by the `completion` scripts) are handed to `fkubectl.complete` untouched.
 """
 
 from __future__ import annotations
@@ -87,6 +88,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
              "Advanced Commands"),
     "label": ("fkubectl.commands.label", "Update the labels on a resource", "Settings Commands"),
     "annotate": ("fkubectl.commands.annotate", "Update the annotations on a resource", "Settings Commands"),
+    "completion": ("fkubectl.commands.completion", "Output shell completion code for the specified shell (bash, "
+                   "zsh, or fish)", "Settings Commands"),
     "api-resources": ("fkubectl.commands.api_resources", "Print the supported API resources on the server",
                       "Other Commands"),
     "api-versions": ("fkubectl.commands.api_versions", "Print the supported API versions on the server, in the "
@@ -211,6 +214,11 @@ def main(argv: list[str] | None = None, *, streams: Any = None, environ: Any = N
 
     argv = list(sys.argv[1:] if argv is None else argv)
     streams = streams or IOStreams()
+    if argv and argv[0] in ("__complete", "__completeNoDesc"):
+        from fkubectl.complete import main as complete
+
+        return complete(argv[1:], streams=streams, environ=environ, transport=transport,
+                        descriptions=argv[0] == "__complete")
     path = ""
     factory = None
     try:

@@ -24,8 +24,13 @@ DESCRIBERS: dict[tuple[str, str], str] = {
     ("", "Secret"): "fkubectl.describe.simple:secret",
     ("", "ServiceAccount"): "fkubectl.describe.simple:service_account",
     ("", "Service"): "fkubectl.describe.workloads:service",
+    ("", "PersistentVolume"): "fkubectl.describe.storage:persistent_volume",
+    ("", "PersistentVolumeClaim"): "fkubectl.describe.storage:persistent_volume_claim",
     ("apps", "Deployment"): "fkubectl.describe.workloads:deployment",
     ("apps", "ReplicaSet"): "fkubectl.describe.workloads:replica_set",
+    ("apps", "StatefulSet"): "fkubectl.describe.controllers:stateful_set",
+    ("apps", "DaemonSet"): "fkubectl.describe.controllers:daemon_set",
+    ("batch", "Job"): "fkubectl.describe.controllers:job",
 }
 GENERIC = "fkubectl.describe.generic:describe"
 

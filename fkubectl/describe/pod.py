@@ -294,7 +294,7 @@ def describe_volumes(w: PrefixWriter, volumes: list[dict[str, Any]] | None, *, s
 
 def _host_path(w: PrefixWriter, v: dict[str, Any]) -> None:
     w.write(LEVEL_2, f"Type:\tHostPath (bare host directory volume)\n    Path:\t{v.get('path', '')}\n"
-                     f"    HostPathType:\t{v.get('type') or '<none>'}\n")
+                     f"    HostPathType:\t{'<none>' if v.get('type') is None else v['type']}\n")
 
 
 def _empty_dir(w: PrefixWriter, v: dict[str, Any]) -> None:
