@@ -75,13 +75,6 @@ def api() -> Iterator[httpx.Client]:
             yield client
 
 
-@pytest.fixture
-def ns(api: httpx.Client, request: pytest.FixtureRequest) -> str:
-    name = request.node.name.replace("_", "-")[:50].strip("-")
-    assert api.post("/api/v1/namespaces", json={"metadata": {"name": name}}).status_code == 201
-    return name
-
-
 def cronjob(name: str, script: str, schedule: str = "*/1 * * * *", **spec: Any) -> Obj:
     return {"metadata": {"name": name}, "spec": {"schedule": schedule, **spec, "jobTemplate": {
         "metadata": {"labels": {"from": name}},

@@ -5,15 +5,12 @@ suspend/resume; Indexed completion; TTL after finished; events."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import httpx
-import pytest
 
 from fakeapi.cluster.platform.jobs import backoff_delay, format_intervals, parse_intervals
-from fakeapi.config import Config
-from fakeapi.testing import RunningServer
 
 T = TypeVar("T")
 Obj = dict[str, Any]
@@ -29,20 +26,6 @@ def wait_for(fn: Callable[[], T], timeout: float = 15.0) -> T:
             return last
         time.sleep(0.05)
     raise AssertionError(f"timed out waiting; last value: {last!r}")
-
-
-@pytest.fixture(scope="module")
-def api() -> Iterator[httpx.Client]:
-    with RunningServer(Config(storage="memory", speed=50)) as running:
-        with httpx.Client(base_url=running.url, timeout=10) as client:
-            yield client
-
-
-@pytest.fixture
-def ns(api: httpx.Client, request: pytest.FixtureRequest) -> str:
-    name = request.node.name.replace("_", "-")[:50].strip("-")
-    assert api.post("/api/v1/namespaces", json={"metadata": {"name": name}}).status_code == 201
-    return name
 
 
 def job(name: str, script: str, restart: str = "Never", **spec: Any) -> Obj:

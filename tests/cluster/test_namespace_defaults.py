@@ -4,39 +4,18 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import httpx
-import pytest
 
 from fakeapi.cluster.platform.namespace_defaults import CA_CERT, DESCRIPTION
-from fakeapi.config import Config
-from fakeapi.testing import RunningServer
+from tests.cluster.polling import wait_for
 
 T = TypeVar("T")
 DESCRIPTION_TEXT = (
     "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the "
     "internal service IPs or DNS name (e.g. https://kubernetes.default.svc:443). Note that this CA bundle is not "
     "guaranteed to be correct for the cluster and may change.")
-
-
-def wait_for(fn: Callable[[], T], timeout: float = 10.0) -> T:
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while time.monotonic() < deadline:
-        last = fn()
-        if last:
-            return last
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting; last value: {last!r}")
-
-
-@pytest.fixture(scope="module")
-def api() -> Iterator[httpx.Client]:
-    with RunningServer(Config(storage="memory", speed=50)) as running:
-        with httpx.Client(base_url=running.url, timeout=10) as client:
-            yield client
 
 
 def found(api: httpx.Client, path: str) -> dict[str, Any] | None:

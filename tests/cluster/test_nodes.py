@@ -4,7 +4,6 @@ heartbeats in kube-node-lease."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -108,13 +107,6 @@ def test_register_and_renew_without_a_loop() -> None:
 
 
 # ---- against a running server -------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def api() -> Iterator[httpx.Client]:
-    with RunningServer(Config(storage="memory", speed=50)) as running:
-        with httpx.Client(base_url=running.url, timeout=10) as client:
-            yield client
-
 
 def test_served_nodes(api: httpx.Client) -> None:
     items = api.get("/api/v1/nodes").json()["items"]

@@ -17,7 +17,6 @@ from fakeapi.cluster.nodes import node_object, node_specs
 from fakeapi.cluster.scheduler import Scheduler
 from fakeapi.config import Config
 from fakeapi.server import Server
-from fakeapi.testing import RunningServer
 
 Obj = dict[str, Any]
 T = TypeVar("T")
@@ -147,13 +146,6 @@ def test_message_with_no_nodes(sched: Scheduler) -> None:
 
 
 # ---- against a running server -------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def api() -> Iterator[httpx.Client]:
-    with RunningServer(Config(storage="memory", speed=50)) as running:
-        with httpx.Client(base_url=running.url, timeout=10) as client:
-            yield client
-
 
 def wait_for(fn: Callable[[], T], timeout: float = 5.0, interval: float = 0.05) -> T:
     deadline = time.monotonic() + timeout

@@ -5,44 +5,16 @@ protection finalizers."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import httpx
-import pytest
 
 from fakeapi.cluster.platform.volumes import best_match
-from fakeapi.config import Config
-from fakeapi.testing import RunningServer
+from tests.cluster.polling import wait_for
 
 T = TypeVar("T")
 Obj = dict[str, Any]
 NO_CLASS = "no persistent volumes available for this claim and no storage class is set"
-
-
-def wait_for(fn: Callable[[], T], timeout: float = 10.0) -> T:
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while time.monotonic() < deadline:
-        last = fn()
-        if last:
-            return last
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting; last value: {last!r}")
-
-
-@pytest.fixture(scope="module")
-def api() -> Iterator[httpx.Client]:
-    with RunningServer(Config(storage="memory", speed=50)) as running:
-        with httpx.Client(base_url=running.url, timeout=10) as client:
-            yield client
-
-
-@pytest.fixture
-def ns(api: httpx.Client, request: pytest.FixtureRequest) -> str:
-    name = request.node.name.replace("_", "-")[:50].strip("-")
-    assert api.post("/api/v1/namespaces", json={"metadata": {"name": name}}).status_code == 201
-    return name
 
 
 def pv(name: str, size: str = "1Gi", cls: str | None = "manual", modes: tuple[str, ...] = ("ReadWriteOnce",),
