@@ -51,6 +51,13 @@ def _serve(args: argparse.Namespace) -> int:
                 print(f"fakeapi: serving Kubernetes API at http://{host}:{self.servers[0].sockets[0].getsockname()[1]}"
                       if self.servers and self.servers[0].sockets else f"fakeapi: serving at http://{host}:{args.port}",
                       flush=True)
+                if args.write_kubeconfig is not None:
+                    from fakeapi.kubeconfig import DEFAULT_PATH, write_context
+
+                    path = Path(args.write_kubeconfig) if args.write_kubeconfig else DEFAULT_PATH
+                    port = self.servers[0].sockets[0].getsockname()[1] if self.servers else args.port
+                    write_context(path, f"http://{host}:{port}")
+                    print(f'fakeapi: kubeconfig context "fakeapi" written to {path} (now current)', flush=True)
                 print(f"fakeapi: ready in {time.monotonic() - _T0:.2f}s", flush=True)
 
         def handle_exit(self, sig, frame):  # type: ignore[no-untyped-def]
@@ -118,6 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--static-pod-path", help="directory of static pod manifests for the control-plane node")
     serve.add_argument("--no-simulation", action="store_true",
                        help="serve the API only: no nodes, scheduler, kubelets or controllers")
+    serve.add_argument("--write-kubeconfig", nargs="?", const="", metavar="PATH",
+                       help="merge a 'fakeapi' context for this server into a kubeconfig (default ~/.kube/config) "
+                            "and make it current")
     serve.add_argument("--log-level", default="warning", choices=("critical", "error", "warning", "info", "debug"))
     serve.set_defaults(func=_serve)
     etcd = sub.add_parser("etcdctl", help="inspect the stored keyspace, etcdctl style")

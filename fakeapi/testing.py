@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from fakeapi.config import Config
+from fakeapi.kubeconfig import write_context
 from fakeapi.server import Server
 
 
@@ -29,16 +30,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def write_kubeconfig(path: Path, url: str, name: str = "fakeapi") -> Path:
-    path.write_text(
-        "apiVersion: v1\nkind: Config\n"
-        f"clusters:\n- name: {name}\n  cluster:\n    server: {url}\n"
-        f"users:\n- name: {name}\n  user: {{}}\n"
-        f"contexts:\n- name: {name}\n  context:\n    cluster: {name}\n    user: {name}\n    namespace: default\n"
-        f"current-context: {name}\n")
-    return path
 
 
 @dataclass
@@ -86,7 +77,7 @@ class RunningServer:
             raise RuntimeError("fakeapi test server did not start")
         self.url = f"http://127.0.0.1:{self.config.port}"
         self._tmp = tempfile.TemporaryDirectory(prefix="fakeapi-")
-        self.kubeconfig = write_kubeconfig(Path(self._tmp.name) / "kubeconfig", self.url)
+        self.kubeconfig = write_context(Path(self._tmp.name) / "kubeconfig", self.url)
         return self
 
     def __exit__(self, *exc: object) -> None:
