@@ -787,7 +787,7 @@ class Bench:
         base = self.results.get("create_memory", {}).get("rps")
         self.row(f"creates/s, memory + simulation ({self.n_create} pods)", res["rps"], base, "/s",
                  "same, no simulation")
-        self.row(f"create server CPU per pod, memory + simulation (us)", res["server_us_per_req"],
+        self.row("create server CPU per pod, memory + simulation (us)", res["server_us_per_req"],
                  self.results.get("create_memory", {}).get("server_us_per_req"), "us", "same, no simulation")
         self.row("server CPU 2 s after those creates (cores)", idle_cpu, None, "cores", "")
         if res["errors"]:
