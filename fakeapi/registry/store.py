@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from fakeapi import codec
-from fakeapi.errors import StatusError, bad_request, conflict, forbidden, not_found
+from fakeapi.errors import StatusError, already_exists, bad_request, conflict, forbidden, not_found
 from fakeapi.registry import objectmeta, patch as patching
 from fakeapi.registry.fielderrors import FieldError, invalid
 from fakeapi.registry.listing import ListResult, list_objects
@@ -101,12 +101,12 @@ class ResourceStore:
                                                        name_rule=strategy.name_validator()) + strategy.validate(obj))
         if opts.dry_run:
             if self.storage.get(info.key(namespace, name)) is not None:
-                raise self._already_exists(info, name)
+                raise already_exists(info.plural, info.group, name)
             return KeyValue(info.key(namespace, name), codec.dumps(obj), obj, 0, 0)
         try:
             return self.storage.create(info.key(namespace, name), obj)
         except KeyExistsError:
-            raise self._already_exists(info, name) from None
+            raise already_exists(info.plural, info.group, name) from None
 
     # ---- update / patch --------------------------------------------------------------------------
 
@@ -418,11 +418,6 @@ class ResourceStore:
             err.details["causes"] = [{"reason": "NamespaceTerminating", "field": "metadata.namespace",
                                       "message": f"namespace {namespace} is being terminated"}]
             raise err
-
-    def _already_exists(self, info: ResourceInfo, name: str) -> StatusError:
-        from fakeapi.errors import already_exists
-
-        return already_exists(info.plural, info.group, name)
 
     def _validate(self, info: ResourceInfo, obj: Obj, errs: list[FieldError]) -> None:
         if errs:
