@@ -26,7 +26,7 @@ NGINX_START = [
     "/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh",
     "/docker-entrypoint.sh: Configuration complete; ready for start up",
     "{ts} [notice] 1#1: using the \"epoll\" event method",
-    "{ts} [notice] 1#1: nginx/1.27.3",
+    "{ts} [notice] 1#1: nginx/{version}",
     "{ts} [notice] 1#1: start worker processes",
 ]
 REDIS_START = [
@@ -86,6 +86,13 @@ KNOWN: dict[str, ImageFacts] = {
     "coredns": ImageFacts((53, 8080, 8181), ("/health", "/ready"), ("CoreDNS-1.12.0",)),
 }
 DEFAULT = ImageFacts()
+
+
+def version(image: str, default: str) -> str:
+    """The version a tag names (`nginx:1.20.2-alpine` -> 1.20.2), else the image's current release."""
+    tag = image.split("@", 1)[0].rsplit("/", 1)[-1].partition(":")[2]
+    match = re.match(r"^v?(\d+\.\d+(?:\.\d+)?)", tag)
+    return match.group(1) if match else default
 
 
 def repository(image: str) -> str:

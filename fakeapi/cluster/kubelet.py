@@ -372,7 +372,10 @@ class PodWorker:
         if "exec" in hook:
             code, out = run_exec([str(a) for a in (hook["exec"] or {}).get("command") or []], self.probe_target(c))
             if code != 0:
-                self.event("Warning", f"Failed{name}Hook", f"{name}Hook failed: exec command failed with {code}: {out}", c)
+                # the kubelet keeps the hook's output out of events (it may carry secrets)
+                self.event("Warning", f"Failed{name}Hook", f"{name}Hook failed", c)
+                if name == "PostStart":
+                    self.event("Normal", "Killing", "FailedPostStartHook", c)
                 return False
         return True
 
@@ -397,7 +400,7 @@ class PodWorker:
                     return self.killed_code(c, facts)
             elif step.op == "serve":
                 for line in facts.start_lines:
-                    self.log(c, self.render_start_line(line))
+                    self.log(c, self.render_start_line(line, str(c.spec.get("image") or "")))
                 await c.stop.wait()
                 return self.killed_code(c, facts)
             elif step.op == "loop":
@@ -412,10 +415,10 @@ class PodWorker:
         """Servers exit 0 on SIGTERM; a shell running `sleep` ignores it and is SIGKILLed (137)."""
         return 0 if facts.stops_quickly else 137
 
-    def render_start_line(self, line: str) -> str:
+    def render_start_line(self, line: str, image: str) -> str:
         now = datetime.now(timezone.utc)
         return line.format(ts=now.strftime("%Y/%m/%d %H:%M:%S"), rts=now.strftime("%d %b %Y %H:%M:%S.%f")[:-3],
-                           ip=self.pod_ip)
+                           ip=self.pod_ip, version=images.version(image, "1.27.3"))
 
     async def wait_for_service(self, c: Container, step: Step) -> bool:
         name, _, namespace = step.arg.partition(".")
@@ -471,10 +474,11 @@ class PodWorker:
         facts = images.facts(str(c.spec.get("image") or ""))
         while c.running and not c.stop.is_set():
             outcome: Outcome = evaluate(probe, self.probe_target(c))
-            if "httpGet" in probe and facts.access_log and outcome.ok:
+            if "httpGet" in probe and facts.access_log and outcome.status:
                 now = datetime.now(timezone.utc).strftime("%d/%b/%Y:%H:%M:%S +0000")
-                self.log(c, f'{self.node.internal_ip} - - [{now}] "GET {outcome.path} HTTP/1.1" 200 615 "-" '
-                            f'"kube-probe/1.37" "-"')
+                size = 615 if outcome.status == 200 else 153
+                self.log(c, f'{self.node.internal_ip} - - [{now}] "GET {outcome.path} HTTP/1.1" {outcome.status} '
+                            f'{size} "-" "kube-probe/1.37" "-"')
             if outcome.ok:
                 successes, failures = successes + 1, 0
                 if successes >= success_needed:

@@ -34,6 +34,7 @@ class Outcome:
     ok: bool
     message: str = ""
     path: str = ""  # the HTTP path a probe requested (for access logs)
+    status: int = 0  # the HTTP status the server answered (0: the request never reached it)
 
 
 def _port(value: Any, target: ProbeTarget) -> int | None:
@@ -56,8 +57,8 @@ def _http(action: Obj, target: ProbeTarget) -> Outcome:
         return Outcome(False, f'Get "{url}": dial tcp {host}:{port}: connect: connection refused', path)
     served = images.facts(target.image).paths
     if served and path.split("?", 1)[0] not in served:
-        return Outcome(False, "HTTP probe failed with statuscode: 404", path)
-    return Outcome(True, "", path)
+        return Outcome(False, "HTTP probe failed with statuscode: 404", path, 404)
+    return Outcome(True, "", path, 200)
 
 
 def _tcp(action: Obj, target: ProbeTarget) -> Outcome:

@@ -42,6 +42,34 @@ class Program:
 _SLEEP = re.compile(r"^sleep\s+(\d+(?:\.\d+)?|infinity)\s*$")
 _UNTIL_NSLOOKUP = re.compile(r"^until\s+nslookup\s+([\w.-]+)")
 _EXIT = re.compile(r"^exit\s+(\d+)\s*$")
+_FOR = re.compile(r"^for\s+(\w+)\s+in\s+(.*?)\s*;\s*do\s+(.*?)\s*;?\s*done\s*;?$", re.S)
+_SEQ = re.compile(r"^(?:`seq\s+(\d+)\s+(\d+)`|\$\(seq\s+(\d+)\s+(\d+)\))$")
+
+
+def _for_words(words: str) -> list[str]:
+    """The items of `for x in ...`: literal words, or a `seq A B` command substitution."""
+    m = _SEQ.match(words.strip())
+    if m:
+        lo, hi = (int(g) for g in m.groups() if g is not None)
+        return [str(i) for i in range(lo, min(hi, lo + 1000) + 1)]
+    try:
+        return shlex.split(words)
+    except ValueError:
+        return words.split()
+
+
+def _redirect_target(cmd: str) -> str | None:
+    """The file an `echo ... > f` / `>> f` writes to, if it is redirected."""
+    try:
+        words = shlex.split(cmd, posix=True)
+    except ValueError:
+        return None
+    for i, word in enumerate(words):
+        if word in (">", ">>") and i + 1 < len(words):
+            return words[i + 1]
+        if word.startswith(">") and word.strip(">"):
+            return word.lstrip(">")
+    return None
 
 
 def _echo_text(cmd: str) -> str:
@@ -100,7 +128,18 @@ def _statement(stmt: str) -> list[Step]:
     if re.match(r"^while\s+(true|:)\b", stmt):
         echo = re.search(r"\becho\s+([^;]+)", stmt)
         return [Step("loop", text=_echo_text("echo " + echo.group(1)) if echo else "", seconds=_loop_sleep(stmt))]
+    m = _FOR.match(stmt)
+    if m:
+        var, words, body = m.groups()
+        steps = []
+        for item in _for_words(words):
+            for part in body.split(";"):
+                steps += _statement(part.replace("${" + var + "}", item).replace("$" + var, item))
+        return steps
     if stmt.startswith("echo ") or stmt == "echo":
+        target = _redirect_target(stmt)
+        if target is not None:
+            return [Step("touch", target)]  # a redirected echo writes a file, not the log
         return [Step("print", text=_echo_text(stmt))]
     m = _SLEEP.match(stmt)
     if m:

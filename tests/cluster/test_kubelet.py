@@ -171,8 +171,6 @@ def test_nginx_logs_its_start_up_lines(k: Cluster) -> None:
     assert re.search(r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d \[notice\] 1#1: start worker processes$", text, re.M)
 
 
-@pytest.mark.xfail(strict=True, reason="images.py:NGINX_START: every nginx image logs 'nginx/1.27.3'; nginx:1.20.2 "
-                                       "logs 'nginx/1.20.2'")
 def test_nginx_start_line_names_the_tagged_version(k: Cluster) -> None:
     k.create("nginx-version", [nginx(image="nginx:1.20.2")])
     wait_for(lambda: k.cs("nginx-version").get("ready"))
@@ -535,10 +533,6 @@ def test_liveness_exec_docs_example_restarts_once(k: Cluster) -> None:
         k.delete("liveness-exec", grace=0)
 
 
-@pytest.mark.xfail(strict=True, reason="kubelet.py:PodWorker.run_probe: nginx's access log only gets probe requests "
-                                       "that succeed; nginx logs every request, so a 404ing liveness probe shows "
-                                       "'\"GET /monitor/monitor.html HTTP/1.1\" 404 ... \"kube-probe/1.37\"' lines "
-                                       "(plus an [error] open() ... failed line) in `kubectl logs`")
 def test_failing_http_probes_are_in_the_access_log(k: Cluster) -> None:
     k.create("liveness-log", [nginx(livenessProbe=LIVENESS_404)])
     try:
@@ -598,10 +592,6 @@ def test_a_failing_post_start_hook_kills_the_container(k: Cluster) -> None:
     wait_for(lambda: k.cs("poststart-fail").get("restartCount", 0) >= 1)
 
 
-@pytest.mark.xfail(strict=True, reason="kubelet.py:PodWorker.run_hook: the FailedPostStartHook event carries the "
-                                       "command's output; the kubelet deliberately records only 'PostStartHook "
-                                       "failed' (so secrets do not leak) and also emits Killing "
-                                       "'FailedPostStartHook'")
 def test_failed_post_start_hook_events_are_the_kubelets(k: Cluster) -> None:
     k.create("poststart-msg", [nginx(lifecycle={"postStart": {"exec": {"command": ["/bin/false"]}}})])
     ev = wait_for(lambda: k.events("poststart-msg", "FailedPostStartHook"))[0]

@@ -18,7 +18,7 @@ def target(image: str = "nginx:1.20.2", *, listening: tuple[int, ...] = (80,), p
 
 def test_http_get_index_html_on_nginx_succeeds_and_reports_the_path() -> None:
     out = evaluate({"httpGet": {"path": "/index.html", "port": 80}}, target())
-    assert out == Outcome(True, "", "/index.html")
+    assert out == Outcome(True, "", "/index.html", 200)
 
 
 def test_http_get_default_path_is_slash() -> None:

@@ -147,17 +147,12 @@ def test_steps_are_frozen_dataclasses() -> None:
 
 # ---- deviations from a real shell --------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="programs.py:_echo_text: `echo hi >> /tmp/x` is logged as 'hi >> /tmp/x' "
-                                       "(and `echo hi > /tmp/x` as 'hi'); a redirected echo writes the file and "
-                                       "prints nothing to the container log")
 @pytest.mark.parametrize("script", ["echo hi > /tmp/x", "echo hi >> /tmp/x",
                                     "echo 'Hello from the postStart handler' >> /usr/share/nginx/html/index.html"])
 def test_redirected_echo_prints_nothing(script: str) -> None:
     assert [s for s in prog(["sh", "-c", script]).steps if s.op == "print"] == []
 
 
-@pytest.mark.xfail(strict=True, reason="programs.py:_statement: a `for ... do ... done` loop yields no steps at all, "
-                                       "so `for i in 1 2 3; do echo $i; done` prints nothing; a shell prints 1, 2, 3")
 def test_for_loop_prints_each_item() -> None:
     assert [s.text for s in prog(["sh", "-c", "for i in 1 2 3; do echo $i; done"]).steps if s.op == "print"] == \
         ["1", "2", "3"]
