@@ -60,13 +60,31 @@ class ImageFacts:
     access_log: bool = False
     stops_quickly: bool = True  # honours SIGTERM (shells running `sleep` do not)
     commands: tuple[str, ...] = field(default=())  # executables an exec probe may run successfully
+    files: tuple[str, ...] = ()  # files the image ships, beyond BASE_FILES
+    busybox: bool = False  # busybox's coreutils (their error wording), rather than GNU's
+
+
+#: what any Linux image's filesystem has
+BASE_FILES = ("/", "/bin/sh", "/etc/hosts", "/etc/passwd", "/etc/resolv.conf", "/tmp", "/usr", "/var", "/proc")
+
+
+def ships(facts: ImageFacts, path: str) -> bool:
+    """Whether `path` exists in a fresh container of the image (a file it ships or a directory above one)."""
+    path = path.rstrip("/") or "/"
+    for known in BASE_FILES + facts.files:
+        if known == path or known.startswith(path + "/") or path == "/":
+            return True
+    return False
 
 
 SHELL = ImageFacts(server=False, stops_quickly=False, commands=("sh", "cat", "ls", "echo", "true", "test", "nslookup",
-                                                                "wget", "date", "sleep", "touch", "rm"))
+                                                                "wget", "date", "sleep", "touch", "rm"), busybox=True)
+GNU_SHELL = ImageFacts(server=False, stops_quickly=False, commands=SHELL.commands)
 KNOWN: dict[str, ImageFacts] = {
     "nginx": ImageFacts((80,), ("/", "/index.html", "/50x.html"), tuple(NGINX_START), access_log=True,
-                        commands=("nginx", "sh", "cat", "ls", "curl", "echo", "true", "test")),
+                        commands=("nginx", "sh", "cat", "ls", "curl", "echo", "true", "test"),
+                        files=("/usr/share/nginx/html/index.html", "/usr/share/nginx/html/50x.html",
+                               "/etc/nginx/nginx.conf", "/etc/nginx/conf.d/default.conf", "/docker-entrypoint.sh")),
     "httpd": ImageFacts((80,), ("/", "/index.html"), tuple(HTTPD_START), access_log=True),
     "tomcat": ImageFacts((8080,), ("/", "/index.jsp", "/docs/"), tuple(TOMCAT_START), commands=("catalina.sh", "sh", "cat")),
     "redis": ImageFacts((6379,), (), tuple(REDIS_START), commands=("redis-cli", "redis-server", "sh", "cat")),
@@ -75,7 +93,8 @@ KNOWN: dict[str, ImageFacts] = {
                         commands=("mysqladmin", "mysql", "sh")),
     "postgres": ImageFacts((5432,), (), ("LOG:  database system is ready to accept connections",),
                            commands=("pg_isready", "psql", "sh")),
-    "busybox": SHELL, "alpine": SHELL, "ubuntu": SHELL, "debian": SHELL, "centos": SHELL, "fedora": SHELL,
+    "busybox": SHELL, "alpine": SHELL, "ubuntu": GNU_SHELL, "debian": GNU_SHELL, "centos": GNU_SHELL,
+    "fedora": GNU_SHELL,
     "pause": ImageFacts(server=True, stops_quickly=True),
     "node-exporter": ImageFacts((9100,), ("/", "/metrics"), ("level=info msg=\"Listening on\" address=[::]:9100",)),
     "fluentd-elasticsearch": ImageFacts((24224,), (), ("starting fluentd-1.16.2",)),

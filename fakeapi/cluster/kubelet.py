@@ -449,7 +449,11 @@ class PodWorker:
         return ProbeTarget(str(c.spec.get("image") or ""), self.pod_ip, frozenset(listening), ports, frozenset(c.files))
 
     async def probe_loop(self, c: Container, program: Program) -> None:
+        """Startup first; liveness and readiness after it, their initial delays counted from the
+        container's start (as the prober's), not from the startup probe's success."""
         spec = c.spec
+        loop = asyncio.get_running_loop()
+        started = loop.time()
         startup, liveness, readiness = (spec.get(k) for k in ("startupProbe", "livenessProbe", "readinessProbe"))
         if startup:
             if not await self.run_probe(c, "startupProbe", startup):
@@ -458,17 +462,19 @@ class PodWorker:
             if not readiness:
                 c.ready = True
             self.publish()
-        loops = [self.run_probe(c, kind, probe) for kind, probe in
+        elapsed = (loop.time() - started) * self.clock.speed
+        loops = [self.run_probe(c, kind, probe, elapsed) for kind, probe in
                  (("livenessProbe", liveness), ("readinessProbe", readiness)) if probe]
         if loops:
             await asyncio.gather(*loops)
 
-    async def run_probe(self, c: Container, kind: str, probe: Obj) -> bool:
-        """Probe until the container stops; a startup probe returns True once it succeeds."""
+    async def run_probe(self, c: Container, kind: str, probe: Obj, elapsed: float = 0.0) -> bool:
+        """Probe until the container stops; a startup probe returns True once it succeeds. `elapsed` is
+        how many simulated seconds of the initial delay have already passed since the container started."""
         period = float(probe.get("periodSeconds") or 10)
         success_needed = int(probe.get("successThreshold") or 1)
         failure_allowed = int(probe.get("failureThreshold") or 3)
-        if await self.wait_or_stop(c, float(probe.get("initialDelaySeconds") or 0)):
+        if await self.wait_or_stop(c, max(0.0, float(probe.get("initialDelaySeconds") or 0) - elapsed)):
             return False
         successes = failures = 0
         facts = images.facts(str(c.spec.get("image") or ""))

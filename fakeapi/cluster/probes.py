@@ -96,9 +96,12 @@ def _statement(stmt: str, target: ProbeTarget) -> tuple[int, str]:
     m = _FILE_CHECK.match(stmt)
     if m:
         path = m.group(1).strip("'\"")
-        if path in target.files:
+        facts = images.facts(target.image)
+        if path in target.files or images.ships(facts, path):
             return 0, ""
-        return 1, f"cat: can't open '{path}': No such file or directory"
+        if facts.busybox:
+            return 1, f"cat: can't open '{path}': No such file or directory"
+        return 1, f"cat: {path}: No such file or directory"
     try:
         exe = shlex.split(stmt)[0]
     except (ValueError, IndexError):

@@ -554,9 +554,6 @@ def test_a_failing_startup_probe_kills_the_container(k: Cluster) -> None:
     assert k.cs("startup-fail")["ready"] is False
 
 
-@pytest.mark.xfail(strict=True, reason="kubelet.py:PodWorker.probe_loop: liveness/readiness initialDelaySeconds are "
-                                       "counted from the startup probe's success instead of from the container's "
-                                       "start, so the pod becomes Ready initialDelaySeconds too late")
 def test_readiness_initial_delay_counts_from_container_start(k: Cluster) -> None:
     k.create("delays", [nginx(
         startupProbe={"httpGet": {"path": "/", "port": 80}, "initialDelaySeconds": 50, "periodSeconds": 1},

@@ -154,12 +154,8 @@ def test_describe_probe_names() -> None:
         ["Startup", "Liveness", "Readiness"]
 
 
-# ---- deviations --------------------------------------------------------------------------------------
+# ---- files the image ships ------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="probes.py:_statement: `cat`/`ls`/`test -e` only see files the container's "
-                                       "program touched, so files every image ships (nginx's "
-                                       "/usr/share/nginx/html/index.html, /etc/nginx/nginx.conf, `ls /`) are "
-                                       "reported missing and such readiness/liveness exec probes fail forever")
 @pytest.mark.parametrize("cmd", [["cat", "/usr/share/nginx/html/index.html"],
                                  ["sh", "-c", "test -e /etc/nginx/nginx.conf"],
                                  ["ls", "/"]])
@@ -167,9 +163,6 @@ def test_exec_sees_files_that_ship_with_the_image(cmd: list[str]) -> None:
     assert evaluate({"exec": {"command": cmd}}, target("nginx:1.20.2")).ok
 
 
-@pytest.mark.xfail(strict=True, reason="probes.py:_statement: the missing-file message is busybox's wording for every "
-                                       "image; GNU coreutils cat in nginx (Debian) says "
-                                       "'cat: /tmp/healthy: No such file or directory'")
 def test_exec_missing_file_message_follows_the_image_coreutils() -> None:
     out = evaluate({"exec": {"command": ["cat", "/tmp/healthy"]}}, target("nginx:1.20.2"))
     assert out.message == "cat: /tmp/healthy: No such file or directory"
