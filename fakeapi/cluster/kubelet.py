@@ -67,6 +67,11 @@ class Container:
         return str(self.spec.get("name", ""))
 
     @property
+    def sidecar(self) -> bool:
+        """A native sidecar: an init container with restartPolicy Always, kept running beside the app."""
+        return self.init and self.spec.get("restartPolicy") == "Always"
+
+    @property
     def running(self) -> bool:
         return "running" in self.state
 
@@ -193,6 +198,11 @@ class PodWorker:
                 c.state = {"waiting": {"reason": "PodInitializing" if self.init else "ContainerCreating"}}
             self.publish()
             for c in self.init:
+                if c.sidecar:
+                    self.tasks.append(asyncio.create_task(self.run_app(c)))
+                    while not (c.running and c.started) and not self.terminating:
+                        await asyncio.sleep(0.01)
+                    continue
                 if not await self.run_init(c):
                     self.phase = "Failed"
                     for app in self.app:
@@ -201,7 +211,7 @@ class PodWorker:
                     return
             self.initialized = True
             self.publish()
-            self.tasks = [asyncio.create_task(self.run_app(c)) for c in self.app]
+            self.tasks += [asyncio.create_task(self.run_app(c)) for c in self.app]
             await asyncio.gather(*self.tasks)
         except asyncio.CancelledError:
             raise
@@ -224,7 +234,8 @@ class PodWorker:
             self.update_phase()
             if self.terminating:
                 return
-            if not (self.restart_policy == "Always" or (self.restart_policy == "OnFailure" and code != 0)):
+            policy = "Always" if c.sidecar else self.restart_policy
+            if not (policy == "Always" or (policy == "OnFailure" and code != 0)):
                 self.publish()
                 return
             await self.restart(c, restarts)
@@ -348,9 +359,10 @@ class PodWorker:
         if hook and not self.run_hook(c, hook, "PostStart"):
             code = 137
         else:
-            probes = None if c.init else asyncio.create_task(self.probe_loop(c, program))
-            c.started = c.init or not c.spec.get("startupProbe")
-            c.ready = not c.init and not c.spec.get("readinessProbe") and c.started
+            regular_init = c.init and not c.sidecar
+            probes = None if regular_init else asyncio.create_task(self.probe_loop(c, program))
+            c.started = regular_init or not c.spec.get("startupProbe")
+            c.ready = not regular_init and not c.spec.get("readinessProbe") and c.started
             self.update_phase()
             self.publish()
             try:
@@ -361,7 +373,7 @@ class PodWorker:
         reason = "Completed" if code == 0 else "Error"
         c.state = {"terminated": {"exitCode": code, "reason": reason, "startedAt": started_at, "finishedAt": _ts(),
                                   "containerID": c.container_id}}
-        c.ready = c.init and code == 0
+        c.ready = c.init and not c.sidecar and code == 0
         c.started = False
         self.kubelet.logs.end(self.namespace, self.name, c.name)
         self.update_phase()

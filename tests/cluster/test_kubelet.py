@@ -408,11 +408,6 @@ def test_init_container_back_off_matches_app_containers(k: Cluster) -> None:
         f"back-off 10s restarting failed container=prep pod=init-backoff_default({uid})"
 
 
-@pytest.mark.xfail(strict=True, reason="kubelet.py:PodWorker.run/run_init: an init container with restartPolicy "
-                                       "Always (a native sidecar, GA since 1.33) is run to completion like any init "
-                                       "container, so a long-running sidecar blocks the pod in PodInitializing "
-                                       "forever; the kubelet starts it, moves on once it is started, and the pod "
-                                       "runs 2/2 with the sidecar kept running")
 def test_native_sidecar_keeps_running_beside_the_app(k: Cluster) -> None:
     k.create("sidecar", [nginx()], initContainers=[{
         "name": "logshipper", "image": "busybox:1.36", "restartPolicy": "Always",
