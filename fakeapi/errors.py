@@ -106,6 +106,11 @@ def method_not_allowed(action: str, resource: str, group: str) -> StatusError:
                        {})
 
 
+def method_not_allowed_here() -> StatusError:
+    """The router's 405, for a method no handler serves on this path."""
+    return StatusError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
+
+
 def unsupported_media_type(content_type: str, accepted: list[str]) -> StatusError:
     return StatusError(
         415, "UnsupportedMediaType",

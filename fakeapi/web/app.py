@@ -16,7 +16,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from fakeapi import KUBE_VERSION
-from fakeapi.errors import StatusError, internal, path_not_found
+from fakeapi.errors import StatusError, internal, method_not_allowed_here, path_not_found
 from fakeapi.server import Server
 from fakeapi.web import discovery, openapi, resources
 from fakeapi.web.paths import Discovery, parse
@@ -57,7 +57,7 @@ def create_app(server: Server) -> Starlette:
                 raise path_not_found()
             if isinstance(target, Discovery):
                 if request.method != "GET":
-                    raise StatusError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
+                    raise method_not_allowed_here()
                 return _discovery(server, request, target)
             return await resources.handle(server, request, target)
         except StatusError as err:

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from fakeapi import codec
-from fakeapi.errors import StatusError, bad_request, method_not_allowed, path_not_found
+from fakeapi.errors import StatusError, bad_request, method_not_allowed, method_not_allowed_here, path_not_found
 from fakeapi.registry.options import DeleteOptions, ListOptions
 from fakeapi.web import negotiation
 from fakeapi.web.bodies import read_body, write_options
@@ -33,6 +33,7 @@ from fakeapi.web.watchstream import watch_response
 if TYPE_CHECKING:
     from fakeapi.server import Server
 
+
 async def handle(server: Server, request: Request, target: Target) -> Response:
     sub = target.subresource
     if sub and sub != "status":
@@ -43,13 +44,10 @@ async def handle(server: Server, request: Request, target: Target) -> Response:
     verb = _verb(request.method, target)
     if verb is None or verb not in target.info.verbs or (
             target.info.namespaced and target.namespace is None and verb not in ("list", "watch", "get")):
-        raise NOT_ALLOWED
+        raise method_not_allowed_here()
     if target.info.namespaced and target.namespace is None and target.name is not None:
         raise path_not_found()
     return await VERB_HANDLERS[verb](server, request, target)
-
-
-NOT_ALLOWED = StatusError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
 
 
 def _verb(method: str, target: Target) -> str | None:
@@ -71,14 +69,14 @@ def _answer(request: Request, target: Target, obj: dict[str, Any], raw: bytes | 
 
 async def _get(server: Server, request: Request, target: Target) -> Response:
     info = target.info
-    if target.name is not None and not target.legacy_watch and b"watch" not in request.scope["query_string"]:
+    opts: ListOptions | None = None
+    if target.name is None or target.legacy_watch or b"watch" in request.scope["query_string"]:
+        opts = ListOptions.parse(request.query_params)  # a plain GET of one object parses no query at all
+    if target.name is not None and not target.legacy_watch and not (opts is not None and opts.watch):
         kv = server.store.get(info, target.namespace, target.name)
         return _answer(request, target, kv.obj, kv.value)
+    assert opts is not None
     q = request.query_params
-    opts = ListOptions.parse(q)
-    if target.name is not None and not opts.watch and not target.legacy_watch:
-        kv = server.store.get(info, target.namespace, target.name)
-        return _answer(request, target, kv.obj, kv.value)
     if target.name is not None:
         name_sel = f"metadata.name={target.name}"
         opts.field_selector = f"{opts.field_selector},{name_sel}" if opts.field_selector else name_sel

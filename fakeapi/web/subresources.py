@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from fakeapi.errors import StatusError
+from fakeapi.errors import method_not_allowed_here
 from fakeapi.registry import binding, podlogs, scale
 from fakeapi.web import negotiation
 from fakeapi.web.paths import Target
@@ -21,14 +21,10 @@ if TYPE_CHECKING:
     from fakeapi.server import Server
 
 
-def _not_allowed(request: Request) -> StatusError:
-    return StatusError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
-
-
 async def scale_handler(server: Server, request: Request, target: Target) -> Response:
     info, ns, name = target.info, target.namespace, target.name
     if name is None:
-        raise _not_allowed(request)
+        raise method_not_allowed_here()
     if request.method == "GET":
         return json_response(scale.to_scale(server.store.get(info, ns, name).obj))
     opts = write_options(request)
@@ -38,13 +34,13 @@ async def scale_handler(server: Server, request: Request, target: Target) -> Res
         ptype = negotiation.patch_type(request.headers.get("content-type"))
         kv = scale.patch_scale(server.store, info, ns, name, ptype, await request.body(), opts)
     else:
-        raise _not_allowed(request)
+        raise method_not_allowed_here()
     return json_response(scale.to_scale(kv.obj))
 
 
 async def finalize_handler(server: Server, request: Request, target: Target) -> Response:
     if request.method != "PUT" or target.name is None:
-        raise _not_allowed(request)
+        raise method_not_allowed_here()
     body = await read_body(request)
     finalizers = ((body or {}).get("spec") or {}).get("finalizers") if isinstance(body, dict) else None
 
@@ -63,7 +59,7 @@ async def finalize_handler(server: Server, request: Request, target: Target) -> 
 
 async def log_handler(server: Server, request: Request, target: Target) -> Response:
     if request.method != "GET" or target.name is None:
-        raise _not_allowed(request)
+        raise method_not_allowed_here()
     pod = server.store.get(target.info, target.namespace, target.name).obj
     opts = podlogs.LogOptions.parse(request.query_params, target.name)
     container = podlogs.choose_container(pod, opts.container)
@@ -101,7 +97,7 @@ async def log_handler(server: Server, request: Request, target: Target) -> Respo
 
 async def binding_handler(server: Server, request: Request, target: Target) -> Response:
     if request.method != "POST" or target.name is None or target.namespace is None:
-        raise _not_allowed(request)
+        raise method_not_allowed_here()
     body = await read_body(request)
     node = ((body or {}).get("target") or {}).get("name", "") if isinstance(body, dict) else ""
     binding.bind(server.store, target.info, target.namespace, target.name, str(node), write_options(request))
