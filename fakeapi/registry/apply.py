@@ -32,7 +32,7 @@ import yaml
 from fakeapi import codec
 from fakeapi.errors import StatusCause, StatusError, bad_request, internal
 from fakeapi.registry import objectmeta
-from fakeapi.registry.fielderrors import FieldError
+from fakeapi.registry.options import missing_field_manager
 from fakeapi.registry.fieldmanager import (
     KEYED,
     LAST_APPLIED,
@@ -89,12 +89,6 @@ def decode_apply_body(body: bytes) -> Obj:
         raise bad_request("error decoding YAML: error unmarshaling JSON: while decoding JSON: json: cannot "
                           f"unmarshal {kind} into Go value of type map[string]interface {{}}")
     return value
-
-
-def missing_field_manager() -> StatusError:
-    err = FieldError("Required", "fieldManager", detail="is required for apply patch")
-    return StatusError(422, "Invalid", f'PatchOptions.meta.k8s.io "" is invalid: {err}',
-                       {"group": "meta.k8s.io", "kind": "PatchOptions", "causes": [err.cause()]})
 
 
 def _gvk_string(obj: Obj) -> str:

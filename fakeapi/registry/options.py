@@ -189,6 +189,7 @@ class WriteOptions:
     field_validation: str = ""
     force: bool = False
     warnings: list[str] = field(default_factory=list)
+    explicit_manager: bool = False  # fieldManager was in the query (not derived from the User-Agent)
 
     @classmethod
     def parse(cls, q: Mapping[str, str], user_agent: str = "", options_kind: str = "CreateOptions") -> WriteOptions:
@@ -199,4 +200,21 @@ class WriteOptions:
         if len(manager) > 128:
             raise StatusError(422, "Invalid", "fieldManager: Too long: may not be more than 128 bytes")
         return cls(dry_run=parse_dry_run(q, None, options_kind), field_manager=manager or user_agent.split("/", 1)[0],
-                   field_validation=fv, force=_flag(q, "force"))
+                   field_validation=fv, force=_flag(q, "force"), explicit_manager=bool(manager))
+
+    def check_patch(self, apply: bool) -> None:
+        """PatchOptions validation: `force` only with apply; apply needs an explicit fieldManager."""
+        if self.force and not apply:
+            raise patch_options_invalid(FieldError("Forbidden", "force", None,
+                                                    "may not be specified for non-apply patch"))
+        if apply and not self.explicit_manager:
+            raise missing_field_manager()
+
+
+def patch_options_invalid(err: FieldError) -> StatusError:
+    return StatusError(422, "Invalid", f'PatchOptions.meta.k8s.io "" is invalid: {err}',
+                       {"group": "meta.k8s.io", "kind": "PatchOptions", "causes": [err.cause()]})
+
+
+def missing_field_manager() -> StatusError:
+    return patch_options_invalid(FieldError("Required", "fieldManager", None, "is required for apply patch"))

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from fakeapi import codec
-from fakeapi.errors import StatusError, bad_request, method_not_allowed, method_not_allowed_here, path_not_found
+from fakeapi.errors import bad_request, method_not_allowed, method_not_allowed_here, path_not_found
 from fakeapi.registry.options import DeleteOptions, ListOptions
 from fakeapi.web import negotiation
 from fakeapi.web.bodies import read_body, write_options
@@ -119,16 +119,7 @@ async def _patch(server: Server, request: Request, target: Target) -> Response:
     assert target.name is not None
     ptype = negotiation.patch_type(request.headers.get("content-type"))
     opts = write_options(request)
-    if opts.force and ptype != negotiation.patching.APPLY:
-        raise StatusError(422, "Invalid", 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be '
-                                          "specified for non-apply patch",
-                          {"group": "meta.k8s.io", "kind": "PatchOptions",
-                           "causes": [{"reason": "FieldValueForbidden", "field": "force",
-                                       "message": "Forbidden: may not be specified for non-apply patch"}]})
-    if ptype == negotiation.patching.APPLY and not request.query_params.get("fieldManager"):
-        from fakeapi.registry.apply import missing_field_manager
-
-        raise missing_field_manager()
+    opts.check_patch(ptype == negotiation.patching.APPLY)
     body = await request.body()
     kv, created = server.store.patch(target.info, target.namespace, target.name, ptype, body,
                                      subresource=target.subresource, opts=opts)
