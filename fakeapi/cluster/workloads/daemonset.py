@@ -43,6 +43,8 @@ Obj = dict[str, Any]
 COMPONENT = "daemonset-controller"
 FAILED_BACKOFF = 1.0
 FAILED_BACKOFF_MAX = 900.0
+
+
 class DaemonSetController:
     def __init__(self, ctx: ClusterContext) -> None:
         self.ctx = ctx
