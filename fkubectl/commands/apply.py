@@ -17,7 +17,7 @@ import json
 
 from fkubectl.client import request as rq
 from fkubectl.client.errors import ApiError
-from fkubectl.commands.manifests import Manifest, read_manifests, resolve
+from fkubectl.commands.manifests import Manifest, read_for_write
 from fkubectl.commands.mutate import (DRY_RUN, OUTPUT, SHOW_MANAGED, VALIDATE, Printer, field_validation,
                                       with_source)
 from fkubectl.errors import Aggregate, CommandError
@@ -86,13 +86,10 @@ def run(f: Factory, args: list[str], v: Values) -> int:
     if not v["filename"]:
         raise CommandError("must specify one of -f and -k")
     printer = Printer(f, v)
-    manifests = read_manifests(f, v["filename"], recursive=v["recursive"])
-    resolve(f, manifests)
+    manifests = read_for_write(f, v["filename"], recursive=v["recursive"])
     errors: list[BaseException] = []
     for m in manifests:
         assert m.mapping is not None
-        if m.mapping.namespaced:
-            m.obj.setdefault("metadata", {})["namespace"] = m.namespace
         try:
             if v["server-side"]:
                 _server_side(f, v, m, printer)

@@ -157,6 +157,23 @@ def resolve(f: Factory, manifests: list[Manifest], *, default_namespace: str | N
         m.namespace = own or namespace
 
 
+def read_for_write(f: Factory, filenames: list[str], *, recursive: bool = False,
+                   save_config: bool = False) -> list[Manifest]:
+    """`create -f`, `replace -f`, `apply -f`: resolved manifests whose namespaced objects carry the target
+    namespace, with the last-applied annotation when `--save-config` asks for it."""
+    manifests = read_manifests(f, filenames, recursive=recursive)
+    resolve(f, manifests)
+    for m in manifests:
+        assert m.mapping is not None
+        if m.mapping.namespaced:
+            m.obj.setdefault("metadata", {})["namespace"] = m.namespace
+        if save_config:
+            from fkubectl.commands.apply import annotate_last_applied
+
+            m.obj = annotate_last_applied(m.obj)
+    return manifests
+
+
 def read_targets(f: Factory, filenames: list[str], *, recursive: bool = False) -> list[Any]:
     """`get -f`, `describe -f`, `delete -f`: the objects named by files, as builder targets."""
     from fkubectl.commands.builder import Target

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fkubectl.client import request as rq
 from fkubectl.client.errors import ApiError
-from fkubectl.commands.manifests import read_manifests, resolve
+from fkubectl.commands.manifests import read_for_write
 from fkubectl.commands.mutate import DRY_RUN, OUTPUT, VALIDATE, Printer, field_validation, with_source
 from fkubectl.errors import Aggregate, CommandError
 from fkubectl.flags import BOOL, SLICE, Flag
@@ -43,19 +43,12 @@ def run(f: Factory, args: list[str], v: Values) -> int:
     if not v["filename"]:
         raise CommandError("must specify --filename to replace")
     printer = Printer(f, v)
-    manifests = read_manifests(f, v["filename"], recursive=v["recursive"])
-    resolve(f, manifests)
+    manifests = read_for_write(f, v["filename"], recursive=v["recursive"], save_config=v["save-config"])
     client = f.client()
     errors: list[BaseException] = []
     for m in manifests:
         assert m.mapping is not None
         obj = m.obj
-        if m.mapping.namespaced:
-            obj.setdefault("metadata", {})["namespace"] = m.namespace
-        if v["save-config"]:
-            from fkubectl.commands.apply import annotate_last_applied
-
-            obj = annotate_last_applied(obj)
         if printer.dry_run == "client":
             printer.done(m.mapping, obj, "replaced")
             continue
