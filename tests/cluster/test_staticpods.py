@@ -21,21 +21,8 @@ Obj = dict[str, Any]
 T = TypeVar("T")
 CP = node_specs(3)[0]
 
-STATIC_WEB = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: static-web
-  labels:
-    app: static
-spec:
-  containers:
-  - name: web
-    image: nginx
-    ports:
-    - name: web
-      containerPort: 80
-"""
+#: the seed's static pod as the project ships it (what `make run` starts)
+STATIC_WEB = (Path(__file__).resolve().parents[2] / "manifests" / "static" / "static-web.yaml").read_text()
 
 
 # ---- manifests ---------------------------------------------------------------------------------------
